@@ -1,0 +1,60 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "mixer/block_broadcast.hpp"
+#include "mixer/engine_config.hpp"
+
+namespace mixmatrix::mixer {
+
+/// Inputs and mixes are the two kinds of channel on the backplane.
+enum class channel_kind { input, mix };
+
+/// Counters of one channel; each is written by one thread (named) and read by any, relaxed.
+struct channel_counters {
+  std::atomic<std::uint64_t> frames{0};          ///< engine: frames published
+  std::atomic<std::uint64_t> underruns{0};       ///< engine: times a live input ran dry
+  std::atomic<std::uint64_t> clips{0};           ///< engine: samples saturated at full scale
+  std::atomic<std::uint64_t> bytes_in{0};        ///< network: PCM bytes received
+  std::atomic<std::uint64_t> overruns{0};        ///< network: times a full buffer paused the sender
+  std::atomic<std::uint64_t> dropped_blocks{0};  ///< network: blocks its lagging listeners lost
+  std::atomic<std::uint32_t> listeners{0};       ///< network: connections receiving this channel
+};
+
+/// One named channel of the backplane: its output (the blocks listeners and recorders read),
+/// its float bus (what mixes read, engine thread only) and its counters. Created and destroyed
+/// on the control thread; shared with the engine through plans.
+class channel {
+ public:
+  /// Allocates the output history and the bus for `config`.
+  channel(std::string name, channel_kind kind, const engine_config& config);
+  channel(const channel&) = delete;
+  channel& operator=(const channel&) = delete;
+  virtual ~channel() = default;
+
+  /// The channel's name on the backplane.
+  const std::string& name() const { return name_; }
+  /// Input or mix.
+  channel_kind kind() const { return kind_; }
+  /// The published blocks: engine writes, any thread reads.
+  block_broadcast& output() { return output_; }
+  /// This block's samples as float, interleaved: engine thread only.
+  std::span<float> bus() { return bus_; }
+  /// The channel's counters.
+  channel_counters& counters() { return counters_; }
+  /// The channel's counters.
+  const channel_counters& counters() const { return counters_; }
+
+ private:
+  std::string name_;
+  channel_kind kind_;
+  block_broadcast output_;
+  std::vector<float> bus_;
+  channel_counters counters_;
+};
+
+}  // namespace mixmatrix::mixer

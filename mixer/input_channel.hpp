@@ -1,0 +1,66 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+
+#include "mixer/byte_ring.hpp"
+#include "mixer/channel.hpp"
+#include "mixer/tone_generator.hpp"
+
+namespace mixmatrix::mixer {
+
+/// Where an input's audio comes from.
+enum class input_kind { network, tone };
+
+/// An input channel. A network input owns a jitter buffer: a byte ring that one sender fills
+/// (TCP may cut it anywhere) and the engine drains a block at a time once `latency` is buffered;
+/// when it runs dry the rest of the block is silence, an underrun is counted and the input
+/// waits to refill. A tone input generates a sine in the engine.
+class input_channel : public channel {
+ public:
+  /// A network input buffering up to config.input_buffer_ms, joining mixes at `latency_ms`.
+  input_channel(std::string name, const engine_config& config, std::uint32_t latency_ms);
+  /// A tone input.
+  input_channel(std::string name, const engine_config& config, double hz, double dbfs);
+
+  /// Network or tone.
+  input_kind source() const { return source_; }
+  /// Jitter-buffer target in ms (network inputs).
+  std::uint32_t latency_ms() const { return latency_ms_; }
+  /// The tone's settings (tone inputs only).
+  const tone_generator& tone() const { return *tone_; }
+
+  /// Network thread: the ring the sender writes into (network inputs only).
+  byte_ring& ring() { return *ring_; }
+  /// Network thread: a sender took this input.
+  void attach_sender() { sender_.store(true, std::memory_order_release); }
+  /// Network thread: the sender left; a half frame it left behind is completed with silence
+  /// so the next sender's left and right stay where they belong.
+  void detach_sender();
+  /// Any thread: whether a sender holds this input.
+  bool has_sender() const { return sender_.load(std::memory_order_acquire); }
+  /// Any thread: whether the input is currently heard (its buffer reached the target).
+  bool playing() const { return playing_.load(std::memory_order_relaxed); }
+  /// Any thread: milliseconds of audio buffered.
+  std::uint32_t buffered_ms() const;
+
+  /// Engine thread: the next block of this input (block_samples() samples). No allocation.
+  void render(std::span<std::int16_t> block);
+
+ private:
+  void render_network(std::span<std::int16_t> block);
+
+  input_kind source_;
+  std::uint32_t rate_;
+  std::uint32_t latency_ms_ = 0;
+  std::size_t target_bytes_ = 0;
+  std::unique_ptr<byte_ring> ring_;
+  std::optional<tone_generator> tone_;
+  std::atomic<bool> sender_{false};
+  std::atomic<bool> playing_{false};
+};
+
+}  // namespace mixmatrix::mixer

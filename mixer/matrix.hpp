@@ -1,0 +1,110 @@
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mixer/channel.hpp"
+#include "mixer/engine_config.hpp"
+#include "mixer/input_channel.hpp"
+#include "mixer/mix_plan.hpp"
+
+namespace mixmatrix::mixer {
+
+/// Why the matrix refused a change.
+struct matrix_error {
+  enum class kind { not_found, conflict, limit };
+  kind what;
+  std::string text;
+};
+
+/// A change that succeeded (nullopt) or the reason it did not.
+using matrix_status = std::optional<matrix_error>;
+
+/// One crosspoint of a mix.
+struct crosspoint {
+  std::shared_ptr<channel> source;
+  double gain_db = 0.0;
+  bool muted = false;
+};
+
+/// A mix and its crosspoints, in the order they were routed.
+struct mix_state {
+  std::shared_ptr<channel> bus;
+  bool on = true;
+  double master_db = 0.0;
+  std::vector<crosspoint> routes;
+
+  /// The crosspoint from `source`, or null.
+  crosspoint* find(const std::string& source);
+};
+
+/// The routing matrix as the control thread sees it: channels by name (inputs and mixes share
+/// one namespace), mixes with their crosspoints. Every change is checked (names, kinds, cycles,
+/// the channel limit); compile() turns the result into a plan for the engine. Control thread only.
+class matrix {
+ public:
+  /// An empty matrix of at most `max_channels` channels.
+  matrix(engine_config config, std::size_t max_channels);
+
+  /// The engine configuration channels are made for.
+  const engine_config& config() const { return config_; }
+
+  /// Adds an input built by the caller; its name must be free.
+  matrix_status add_input(std::shared_ptr<input_channel> input);
+  /// Adds a mix, on, at 0 dB, with no routes.
+  matrix_status add_mix(const std::string& name);
+  /// Removes an input or a mix (as `kind` says) and every route from and to it.
+  matrix_status remove(const std::string& name, channel_kind kind);
+  /// Switches a mix on or off.
+  matrix_status set_on(const std::string& mix, bool on);
+  /// Adds or updates the crosspoint `source` of `mix` (unmuted); a route making a cycle is a conflict.
+  matrix_status route(const std::string& mix, const std::string& source, double gain_db);
+  /// Removes a crosspoint.
+  matrix_status unroute(const std::string& mix, const std::string& source);
+  /// Sets a crosspoint's gain.
+  matrix_status set_gain(const std::string& mix, const std::string& source, double gain_db);
+  /// Sets a mix's master gain.
+  matrix_status set_master(const std::string& mix, double gain_db);
+  /// Mutes or unmutes a crosspoint.
+  matrix_status set_muted(const std::string& mix, const std::string& source, bool muted);
+
+  /// The channel of that name, or null.
+  std::shared_ptr<channel> find(const std::string& name) const;
+  /// The input of that name, or null.
+  std::shared_ptr<input_channel> find_input(const std::string& name) const;
+  /// The mix of that name, or null.
+  const mix_state* find_mix(const std::string& name) const;
+  /// Every channel name, sorted.
+  std::vector<std::string> names() const;
+  /// How many channels there are.
+  std::size_t size() const { return channels_.size(); }
+
+  /// Compiles the matrix into a plan whose gains ramp from those of the previous compile. Allocates.
+  std::shared_ptr<const mix_plan> compile();
+
+ private:
+  struct entry {
+    std::shared_ptr<channel> ch;
+    std::optional<mix_state> mix;
+  };
+  using gain_key = std::pair<const channel*, const channel*>;  // (mix, source); source null: master
+
+  matrix_status check_new_name(const std::string& name) const;
+  std::pair<mix_state*, matrix_status> lookup_mix(const std::string& name);
+  std::pair<crosspoint*, matrix_status> lookup_crosspoint(const std::string& mix, const std::string& source);
+  bool uses(const mix_state& mix, const channel* target) const;
+  void order_mixes(const std::string& name, std::map<std::string, bool>& visited,
+                   std::vector<const mix_state*>& order) const;
+
+  engine_config config_;
+  std::size_t max_channels_;
+  std::map<std::string, entry> channels_;
+  std::map<gain_key, float> published_gains_;
+};
+
+}  // namespace mixmatrix::mixer

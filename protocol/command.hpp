@@ -1,0 +1,96 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace mixmatrix::protocol {
+
+/// The commands of the control protocol, as parsed and checked for syntax (not against a scene).
+namespace cmd {
+
+/// `help [COMMAND]`
+struct help { std::string topic; };
+/// `list`
+struct list {};
+/// `show NAME`
+struct show { std::string name; };
+/// `input add NAME [port PORT] [latency MS]`: a network input.
+struct add_network_input {
+  std::string name;
+  std::optional<std::uint16_t> port;
+  std::optional<std::uint32_t> latency_ms;
+};
+/// `input add NAME tone HZ [DBFS]`
+struct add_tone_input {
+  std::string name;
+  double hz = 440.0;
+  double dbfs = -12.0;
+};
+/// `input remove NAME`
+struct remove_input { std::string name; };
+/// `mix add NAME [port PORT]`
+struct add_mix {
+  std::string name;
+  std::optional<std::uint16_t> port;
+};
+/// `mix remove NAME`
+struct remove_mix { std::string name; };
+/// `mix on NAME` / `mix off NAME`
+struct switch_mix {
+  std::string name;
+  bool on = true;
+};
+/// `route MIX SOURCE [GAIN_DB]`
+struct route {
+  std::string mix;
+  std::string source;
+  double gain_db = 0.0;
+};
+/// `unroute MIX SOURCE`
+struct unroute {
+  std::string mix;
+  std::string source;
+};
+/// `gain MIX SOURCE DB` (crosspoint) or `gain MIX DB` (master, no source).
+struct gain {
+  std::string mix;
+  std::optional<std::string> source;
+  double db = 0.0;
+};
+/// `mute MIX SOURCE` / `unmute MIX SOURCE`
+struct mute {
+  std::string mix;
+  std::string source;
+  bool muted = true;
+};
+/// Kamaelia's `SWITCH MIX SOURCE|ALL ON|OFF|ONLY`; no source means ALL.
+struct kamaelia_switch {
+  enum class action { on, off, only };
+  std::string mix;
+  std::optional<std::string> source;
+  action what = action::on;
+};
+/// Kamaelia's `QUERY MIX SOURCE|ALL`; no source means ALL.
+struct kamaelia_query {
+  std::string mix;
+  std::optional<std::string> source;
+};
+/// `ping`
+struct ping {};
+/// `quit`
+struct quit {};
+
+}  // namespace cmd
+
+/// Any parsed control command.
+using command = std::variant<cmd::help, cmd::list, cmd::show, cmd::add_network_input, cmd::add_tone_input,
+                             cmd::remove_input, cmd::add_mix, cmd::remove_mix, cmd::switch_mix, cmd::route,
+                             cmd::unroute, cmd::gain, cmd::mute, cmd::kamaelia_switch, cmd::kamaelia_query,
+                             cmd::ping, cmd::quit>;
+
+/// True for commands that change the scene (and so are saved and announced).
+bool changes_scene(const command& c);
+
+}  // namespace mixmatrix::protocol

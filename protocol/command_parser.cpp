@@ -1,0 +1,218 @@
+#include "protocol/command_parser.hpp"
+
+#include <cstddef>
+#include <string_view>
+
+#include "protocol/values.hpp"
+
+namespace mixmatrix::protocol {
+namespace {
+
+failure syntax(std::string_view usage) { return failure{code::bad_request, "usage: " + std::string(usage)}; }
+
+// The words after the command word(s), read left to right.
+class cursor {
+ public:
+  cursor(const std::vector<std::string>& words, std::size_t first) : words_(words), at_(first) {}
+
+  bool done() const { return at_ >= words_.size(); }
+  std::size_t left() const { return done() ? 0 : words_.size() - at_; }
+  const std::string& take() { return words_[at_++]; }
+  bool take_keyword(std::string_view keyword) {
+    if (done() || !equals_ignoring_case(words_[at_], keyword)) return false;
+    ++at_;
+    return true;
+  }
+
+ private:
+  const std::vector<std::string>& words_;
+  std::size_t at_;
+};
+
+result<command> parse_add_input(cursor& c) {
+  constexpr std::string_view usage = "input add NAME [port PORT] [latency MS] | input add NAME tone HZ [DBFS]";
+  if (c.done()) return syntax(usage);
+  auto name = parse_name(c.take());
+  if (!name) return name.error();
+  if (c.take_keyword("tone")) {
+    if (c.done() || c.left() > 2) return syntax(usage);
+    auto hz = parse_number(c.take(), 1.0, 96000.0, "frequency (Hz)");
+    if (!hz) return hz.error();
+    cmd::add_tone_input tone{name.value(), hz.value(), -12.0};
+    if (!c.done()) {
+      auto level = parse_number(c.take(), -200.0, 0.0, "level (dBFS)");
+      if (!level) return level.error();
+      tone.dbfs = level.value();
+    }
+    return tone;
+  }
+  cmd::add_network_input input{name.value(), std::nullopt, std::nullopt};
+  while (!c.done()) {
+    if (c.take_keyword("port") && !c.done()) {
+      auto port = parse_port(c.take());
+      if (!port) return port.error();
+      input.port = port.value();
+    } else if (c.take_keyword("latency") && !c.done()) {
+      auto ms = parse_count(c.take(), 1, 10000, "latency (ms)");
+      if (!ms) return ms.error();
+      input.latency_ms = ms.value();
+    } else {
+      return syntax(usage);
+    }
+  }
+  return input;
+}
+
+result<command> parse_input(cursor& c) {
+  if (c.take_keyword("add")) return parse_add_input(c);
+  if (c.take_keyword("remove") && c.left() == 1) {
+    auto name = parse_name(c.take());
+    if (!name) return name.error();
+    return cmd::remove_input{name.value()};
+  }
+  return syntax("input add ... | input remove NAME");
+}
+
+result<command> parse_mix(cursor& c) {
+  constexpr std::string_view usage = "mix add NAME [port PORT] | mix remove NAME | mix on NAME | mix off NAME";
+  if (c.take_keyword("add")) {
+    if (c.left() != 1 && c.left() != 3) return syntax(usage);
+    auto name = parse_name(c.take());
+    if (!name) return name.error();
+    cmd::add_mix mix{name.value(), std::nullopt};
+    if (!c.done()) {
+      if (!c.take_keyword("port")) return syntax(usage);
+      auto port = parse_port(c.take());
+      if (!port) return port.error();
+      mix.port = port.value();
+    }
+    return mix;
+  }
+  for (std::string_view verb : {"remove", "on", "off"}) {
+    if (!c.take_keyword(verb)) continue;
+    if (c.left() != 1) return syntax(usage);
+    auto name = parse_name(c.take());
+    if (!name) return name.error();
+    if (verb == "remove") return cmd::remove_mix{name.value()};
+    return cmd::switch_mix{name.value(), verb == "on"};
+  }
+  return syntax(usage);
+}
+
+// MIX SOURCE for route, unroute, mute and unmute.
+result<std::pair<std::string, std::string>> parse_crosspoint(cursor& c) {
+  auto mix = parse_name(c.take());
+  if (!mix) return mix.error();
+  auto source = parse_name(c.take());
+  if (!source) return source.error();
+  return std::pair{mix.value(), source.value()};
+}
+
+result<command> parse_route(cursor& c) {
+  if (c.left() != 2 && c.left() != 3) return syntax("route MIX SOURCE [GAIN_DB]");
+  auto xp = parse_crosspoint(c);
+  if (!xp) return xp.error();
+  cmd::route r{xp.value().first, xp.value().second, 0.0};
+  if (!c.done()) {
+    auto db = parse_gain_db(c.take());
+    if (!db) return db.error();
+    r.gain_db = db.value();
+  }
+  return r;
+}
+
+result<command> parse_gain(cursor& c) {
+  if (c.left() != 2 && c.left() != 3) return syntax("gain MIX SOURCE DB | gain MIX DB");
+  auto mix = parse_name(c.take());
+  if (!mix) return mix.error();
+  cmd::gain g{mix.value(), std::nullopt, 0.0};
+  if (c.left() == 2) {
+    auto source = parse_name(c.take());
+    if (!source) return source.error();
+    g.source = source.value();
+  }
+  auto db = parse_gain_db(c.take());
+  if (!db) return db.error();
+  g.db = db.value();
+  return g;
+}
+
+// SOURCE or the keyword ALL (nullopt).
+result<std::optional<std::string>> parse_source_or_all(const std::string& word) {
+  if (equals_ignoring_case(word, "all")) return std::optional<std::string>{};
+  auto name = parse_name(word);
+  if (!name) return name.error();
+  return std::optional<std::string>{name.value()};
+}
+
+result<command> parse_switch(cursor& c) {
+  constexpr std::string_view usage = "SWITCH MIX SOURCE|ALL ON|OFF|ONLY";
+  if (c.left() != 3) return syntax(usage);
+  auto mix = parse_name(c.take());
+  if (!mix) return mix.error();
+  auto source = parse_source_or_all(c.take());
+  if (!source) return source.error();
+  using action = cmd::kamaelia_switch::action;
+  if (c.take_keyword("on")) return cmd::kamaelia_switch{mix.value(), source.value(), action::on};
+  if (c.take_keyword("off")) return cmd::kamaelia_switch{mix.value(), source.value(), action::off};
+  if (c.take_keyword("only")) return cmd::kamaelia_switch{mix.value(), source.value(), action::only};
+  return syntax(usage);
+}
+
+result<command> parse_query(cursor& c) {
+  if (c.left() != 2) return syntax("QUERY MIX SOURCE|ALL");
+  auto mix = parse_name(c.take());
+  if (!mix) return mix.error();
+  auto source = parse_source_or_all(c.take());
+  if (!source) return source.error();
+  return cmd::kamaelia_query{mix.value(), source.value()};
+}
+
+result<command> parse_show(cursor& c) {
+  if (c.left() != 1) return syntax("show NAME");
+  auto name = parse_name(c.take());
+  if (!name) return name.error();
+  return cmd::show{name.value()};
+}
+
+}  // namespace
+
+result<command> parse_command(const std::vector<std::string>& words) {
+  if (words.empty()) return failure{code::bad_request, "empty command"};
+  cursor c(words, 1);
+  const std::string& verb = words[0];
+  auto is = [&](std::string_view w) { return equals_ignoring_case(verb, w); };
+  if (is("help")) {
+    if (c.left() > 2) return syntax("help [COMMAND]");
+    std::string topic;
+    while (!c.done()) topic += (topic.empty() ? "" : " ") + c.take();
+    return cmd::help{topic};
+  }
+  if (is("list")) return c.done() ? result<command>(cmd::list{}) : syntax("list");
+  if (is("show")) return parse_show(c);
+  if (is("input")) return parse_input(c);
+  if (is("mix")) return parse_mix(c);
+  if (is("route")) return parse_route(c);
+  if (is("unroute") || is("mute") || is("unmute")) {
+    if (c.left() != 2) return syntax(std::string(verb) + " MIX SOURCE");
+    auto xp = parse_crosspoint(c);
+    if (!xp) return xp.error();
+    auto [mix, source] = xp.value();
+    if (is("unroute")) return cmd::unroute{mix, source};
+    return cmd::mute{mix, source, is("mute")};
+  }
+  if (is("gain")) return parse_gain(c);
+  if (is("switch")) return parse_switch(c);
+  if (is("query")) return parse_query(c);
+  if (is("ping")) return c.done() ? result<command>(cmd::ping{}) : syntax("ping");
+  if (is("quit")) return c.done() ? result<command>(cmd::quit{}) : syntax("quit");
+  return failure{code::bad_request, "unknown command (type help)"};
+}
+
+bool changes_scene(const command& c) {
+  return !(std::holds_alternative<cmd::help>(c) || std::holds_alternative<cmd::list>(c) ||
+           std::holds_alternative<cmd::show>(c) || std::holds_alternative<cmd::kamaelia_query>(c) ||
+           std::holds_alternative<cmd::ping>(c) || std::holds_alternative<cmd::quit>(c));
+}
+
+}  // namespace mixmatrix::protocol

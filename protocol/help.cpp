@@ -1,0 +1,35 @@
+#include "protocol/help.hpp"
+
+#include <array>
+
+namespace mixmatrix::protocol {
+namespace {
+constexpr std::array<command_help, 22> table{{
+    {"help [COMMAND]", "the command list, or one command's syntax"},
+    {"list", "one line per channel (inputs and mixes)"},
+    {"show NAME", "one channel in detail; for a mix, one line per crosspoint"},
+    {"input add NAME [port PORT] [latency MS]", "a network input, fed by SEND or on its own raw PCM port"},
+    {"input add NAME tone HZ [DBFS]", "a sine generator input (default -12 dBFS)"},
+    {"input remove NAME", "removes an input and every route from it"},
+    {"mix add NAME [port PORT]", "a mix, on; with port, served raw to every connection on PORT"},
+    {"mix remove NAME", "removes a mix, its routes, and disconnects its listeners"},
+    {"mix on NAME", "switches a mix on"},
+    {"mix off NAME", "switches a mix off: its listeners get digital silence"},
+    {"route MIX SOURCE [GAIN_DB]", "adds or updates a crosspoint (default 0 dB); SOURCE may be a mix"},
+    {"unroute MIX SOURCE", "removes a crosspoint"},
+    {"gain MIX SOURCE DB", "sets a crosspoint gain (-inf allowed, at most +24)"},
+    {"gain MIX DB", "sets the master gain of a mix"},
+    {"mute MIX SOURCE", "switches a crosspoint off, keeping its gain"},
+    {"unmute MIX SOURCE", "switches a crosspoint on"},
+    {"SWITCH MIX SOURCE|ALL ON|OFF|ONLY", "Kamaelia: unmute, mute or solo crosspoints"},
+    {"QUERY MIX SOURCE|ALL", "Kamaelia: ON or OFF per crosspoint, in route order"},
+    {"ping", "replies OK pong"},
+    {"quit", "replies OK bye and closes the connection"},
+    {"stream: SEND NAME [s16le RATE 2]", "on the stream port: feed input NAME with raw PCM"},
+    {"stream: LISTEN NAME", "on the stream port: receive channel NAME as raw PCM"},
+}};
+}  // namespace
+
+std::span<const command_help> help_table() { return table; }
+
+}  // namespace mixmatrix::protocol
