@@ -26,6 +26,11 @@ input_channel::input_channel(std::string name, const engine_config& config, doub
       rate_(config.rate),
       tone_(std::in_place, hz, dbfs, config.rate) {}
 
+void input_channel::attach_sender(std::string peer) {
+  sender_address_ = std::move(peer);
+  sender_.store(true, std::memory_order_release);
+}
+
 void input_channel::detach_sender() {
   ring_->pad_to_multiple(bytes_per_frame);
   sender_.store(false, std::memory_order_release);

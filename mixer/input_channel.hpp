@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 
 #include "mixer/byte_ring.hpp"
 #include "mixer/channel.hpp"
@@ -35,11 +36,13 @@ class input_channel : public channel {
 
   /// Network thread: the ring the sender writes into (network inputs only).
   byte_ring& ring() { return *ring_; }
-  /// Network thread: a sender took this input.
-  void attach_sender() { sender_.store(true, std::memory_order_release); }
+  /// Network thread: a sender (at address `peer`) took this input.
+  void attach_sender(std::string peer);
   /// Network thread: the sender left; a half frame it left behind is completed with silence
   /// so the next sender's left and right stay where they belong.
   void detach_sender();
+  /// Network thread: the address of the current or last sender.
+  const std::string& sender_address() const { return sender_address_; }
   /// Any thread: whether a sender holds this input.
   bool has_sender() const { return sender_.load(std::memory_order_acquire); }
   /// Any thread: whether the input is currently heard (its buffer reached the target).
@@ -59,6 +62,7 @@ class input_channel : public channel {
   std::size_t target_bytes_ = 0;
   std::unique_ptr<byte_ring> ring_;
   std::optional<tone_generator> tone_;
+  std::string sender_address_;
   std::atomic<bool> sender_{false};
   std::atomic<bool> playing_{false};
 };

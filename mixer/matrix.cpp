@@ -1,6 +1,7 @@
 #include "mixer/matrix.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "mixer/gain.hpp"
 
@@ -12,6 +13,10 @@ matrix_error not_found(const std::string& what, const std::string& name) {
 }  // namespace
 
 crosspoint* mix_state::find(const std::string& source) {
+  return const_cast<crosspoint*>(std::as_const(*this).find(source));
+}
+
+const crosspoint* mix_state::find(const std::string& source) const {
   auto it = std::find_if(routes.begin(), routes.end(), [&](const crosspoint& x) { return x.source->name() == source; });
   return it == routes.end() ? nullptr : &*it;
 }

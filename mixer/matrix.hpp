@@ -41,6 +41,8 @@ struct mix_state {
 
   /// The crosspoint from `source`, or null.
   crosspoint* find(const std::string& source);
+  /// The crosspoint from `source`, or null.
+  const crosspoint* find(const std::string& source) const;
 };
 
 /// The routing matrix as the control thread sees it: channels by name (inputs and mixes share

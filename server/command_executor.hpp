@@ -1,0 +1,79 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "mixer/engine.hpp"
+#include "mixer/matrix.hpp"
+#include "protocol/command.hpp"
+#include "protocol/failure.hpp"
+#include "server/audio_sessions.hpp"
+#include "server/block_pump.hpp"
+#include "server/raw_port.hpp"
+#include "server/server_options.hpp"
+
+namespace mixmatrix::server {
+
+/// The control side of the server: runs control commands against the routing matrix, owns the
+/// channels' raw ports, and publishes a new plan to the engine after every change. Network
+/// thread only.
+class command_executor {
+ public:
+  /// Works on `engine`'s plans; raw ports bind to the stream address of `options`.
+  command_executor(asio::io_context& io, mixer::engine& engine, block_pump& pump, audio_sessions& sessions,
+                   const server_options& options);
+
+  /// Runs one command; returns its data lines followed by the `OK` or `ERR` status line.
+  std::string execute(const protocol::command& command);
+  /// Runs a whole control line (as --load and the demo do); returns why it failed, if it did.
+  std::optional<protocol::failure> apply_line(const std::string& line);
+  /// Runs every line of `path` (blank lines and `#` comments skipped); fails naming the first bad line.
+  std::optional<protocol::failure> run_file(const std::string& path);
+
+  /// For SEND: the network input `name`, created with the default latency when absent.
+  protocol::result<std::shared_ptr<mixer::input_channel>> input_for_sender(const std::string& name);
+  /// For LISTEN: the channel `name`.
+  protocol::result<std::shared_ptr<mixer::channel>> channel_for_listener(const std::string& name);
+
+  /// Closes every raw port and disconnects every session.
+  void stop();
+
+ private:
+  using reply = protocol::result<std::string>;  // data lines, or the failure
+
+  reply run(const protocol::cmd::help& c);
+  reply run(const protocol::cmd::list& c);
+  reply run(const protocol::cmd::show& c);
+  reply run(const protocol::cmd::add_network_input& c);
+  reply run(const protocol::cmd::add_tone_input& c);
+  reply run(const protocol::cmd::remove_input& c);
+  reply run(const protocol::cmd::add_mix& c);
+  reply run(const protocol::cmd::remove_mix& c);
+  reply run(const protocol::cmd::switch_mix& c);
+  reply run(const protocol::cmd::route& c);
+  reply run(const protocol::cmd::unroute& c);
+  reply run(const protocol::cmd::gain& c);
+  reply run(const protocol::cmd::mute& c);
+  reply run(const protocol::cmd::kamaelia_switch& c);
+  reply run(const protocol::cmd::kamaelia_query& c);
+  reply run(const protocol::cmd::ping& c);
+  reply run(const protocol::cmd::quit& c);
+
+  reply changed(const mixer::matrix_status& status);
+  protocol::result<std::unique_ptr<raw_port>> open_port(std::uint16_t port, std::shared_ptr<mixer::channel> ch);
+  reply add_input(std::shared_ptr<mixer::input_channel> input, std::optional<std::uint16_t> port);
+  reply remove_channel(const std::string& name, mixer::channel_kind kind);
+  std::string describe(const std::string& name, bool detailed) const;
+
+  asio::io_context& io_;
+  mixer::engine& engine_;
+  block_pump& pump_;
+  audio_sessions& sessions_;
+  const server_options& options_;
+  mixer::matrix matrix_;
+  std::map<std::string, std::unique_ptr<raw_port>> ports_;
+};
+
+}  // namespace mixmatrix::server

@@ -1,0 +1,104 @@
+#include "server/control_session.hpp"
+
+#include "protocol/command_parser.hpp"
+#include "protocol/reply.hpp"
+#include "protocol/words.hpp"
+#include "server/endpoint.hpp"
+#include "server/log.hpp"
+
+namespace mixmatrix::server {
+namespace {
+// Past this many unsent reply bytes we stop reading commands until the client reads its replies.
+constexpr std::size_t max_outbox = 256 * 1024;
+}  // namespace
+
+control_session::control_session(tcp::socket socket, command_executor& executor, const server_options& options)
+    : socket_(std::move(socket)),
+      executor_(executor),
+      options_(options),
+      peer_(peer_name(socket_)),
+      reader_(options.max_line) {}
+
+void control_session::start() {
+  log(log_level::debug, "control client " + peer_ + " connected");
+  send(protocol::greeting_line(MIXMATRIX_VERSION));
+  do_read();
+}
+
+void control_session::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  log(log_level::debug, "control client " + peer_ + " disconnected");
+}
+
+void control_session::send(const std::string& text) {
+  if (stopped_) return;
+  outbox_ += text;
+  if (writing_.empty()) do_write();
+}
+
+void control_session::do_read() {
+  if (stopped_ || closing_ || reading_) return;
+  reading_ = true;
+  socket_.async_read_some(asio::buffer(inbox_), [self = shared_from_this()](const error_code& ec, std::size_t n) {
+    self->reading_ = false;
+    if (ec) {
+      self->stop();
+      return;
+    }
+    self->reader_.append(std::string_view(self->inbox_.data(), n));
+    while (!self->closing_ && !self->stopped_) {
+      auto line = self->reader_.next();
+      if (!line) break;
+      self->handle(*line);
+    }
+    if (self->outbox_.size() + self->writing_.size() < max_outbox) self->do_read();
+  });
+}
+
+void control_session::do_write() {
+  if (stopped_) return;
+  if (outbox_.empty()) {
+    if (closing_) stop();
+    return;
+  }
+  writing_.swap(outbox_);
+  asio::async_write(socket_, asio::buffer(writing_), [self = shared_from_this()](const error_code& ec, std::size_t) {
+    self->writing_.clear();
+    if (ec) {
+      self->stop();
+      return;
+    }
+    self->do_write();
+    if (self->outbox_.size() < max_outbox) self->do_read();
+  });
+}
+
+void control_session::handle(const protocol::line& line) {
+  if (!line.too_long && line.text.find_first_not_of(" \t") == std::string::npos) return;
+  std::optional<protocol::failure> bad;
+  std::string reply;
+  if (line.too_long) {
+    bad = protocol::failure{protocol::code::bad_request, "line too long"};
+  } else if (auto words = protocol::split_words(line.text); !words) {
+    bad = words.error();
+  } else if (auto command = protocol::parse_command(words.value()); !command) {
+    bad = command.error();
+  } else {
+    bad_lines_ = 0;
+    send(executor_.execute(command.value()));
+    if (std::holds_alternative<protocol::cmd::quit>(command.value())) closing_ = true;
+    return;
+  }
+  send(protocol::err_line(*bad));
+  if (++bad_lines_ >= options_.max_bad_lines) {
+    log(log_level::warn, "control client " + peer_ + " sent " + std::to_string(bad_lines_) + " bad lines; disconnected");
+    send(protocol::err_line({protocol::code::bad_request, "too many bad lines, closing"}));
+    closing_ = true;
+  }
+}
+
+}  // namespace mixmatrix::server

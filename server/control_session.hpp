@@ -1,0 +1,49 @@
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string>
+
+#include "protocol/line_reader.hpp"
+#include "server/asio.hpp"
+#include "server/command_executor.hpp"
+#include "server/server_options.hpp"
+
+namespace mixmatrix::server {
+
+/// One control connection (telnet, nc, mixctl): greeting, then one reply per command line.
+/// Replies are queued with one write in flight; a client that sends faster than it reads is
+/// paused (not buffered without bound), and one that sends max_bad_lines bad lines in a row
+/// is disconnected.
+class control_session : public std::enable_shared_from_this<control_session> {
+ public:
+  /// Takes the socket; commands run on `executor`.
+  control_session(tcp::socket socket, command_executor& executor, const server_options& options);
+
+  /// Sends the greeting and starts reading.
+  void start();
+  /// Closes the connection; idempotent.
+  void stop();
+  /// Sends a line (an event or a refusal) to this client.
+  void send(const std::string& text);
+
+ private:
+  void do_read();
+  void do_write();
+  void handle(const protocol::line& line);
+
+  tcp::socket socket_;
+  command_executor& executor_;
+  const server_options& options_;
+  std::string peer_;
+  protocol::line_reader reader_;
+  std::array<char, 4096> inbox_;
+  std::string outbox_;
+  std::string writing_;
+  std::size_t bad_lines_ = 0;
+  bool reading_ = false;
+  bool closing_ = false;  // after quit or too many bad lines: close once the outbox is written
+  bool stopped_ = false;
+};
+
+}  // namespace mixmatrix::server

@@ -1,0 +1,95 @@
+#include "server/mixmatrix_server.hpp"
+
+#include <chrono>
+#include <csignal>
+
+#include "server/endpoint.hpp"
+#include "server/log.hpp"
+
+namespace mixmatrix::server {
+namespace {
+
+// The --demo scene: an A major chord, so a newcomer hears the three inputs at once.
+constexpr const char* demo_scene[] = {
+    "input add DJ1 tone 440 -15",
+    "input add DJ2 tone 554.37 -15",
+    "input add PRERECORD tone 659.26 -15",
+    "mix add main port 7710",
+    "route main DJ1",
+    "route main DJ2",
+    "route main PRERECORD",
+};
+
+std::chrono::nanoseconds block_period(const mixer::engine_config& c) {
+  return std::chrono::nanoseconds(std::int64_t{1'000'000'000} * c.block_frames / c.rate);
+}
+
+}  // namespace
+
+mixmatrix_server::mixmatrix_server(const server_options& options)
+    : options_(options),
+      engine_(options_.engine),
+      clock_(engine_),
+      pump_(io_, block_period(options_.engine)),
+      sessions_(pump_, options_),
+      executor_(io_, engine_, pump_, sessions_, options_),
+      control_(io_, executor_, options_),
+      stream_(io_, executor_, sessions_, options_),
+      signals_(io_, SIGINT, SIGTERM),
+      housekeeping_(io_) {}
+
+int mixmatrix_server::run() {
+  if (options_.demo) {
+    for (const char* line : demo_scene) {
+      if (auto error = executor_.apply_line(line)) {
+        log(log_level::error, std::string("demo: ") + line + ": " + error->text);
+        return 1;
+      }
+    }
+    log(log_level::info, "demo: DJ1, DJ2 and PRERECORD mixed into 'main'; listen with: nc 127.0.0.1 7710 | aplay -f cd");
+  }
+  if (options_.load_file) {
+    if (auto error = executor_.run_file(*options_.load_file)) {
+      log(log_level::error, "--load " + error->text);
+      return 1;
+    }
+  }
+  clock_.start();
+  pump_.start();
+  control_.start();
+  stream_.start();
+  signals_.async_wait([this](const error_code& ec, int signal) {
+    if (ec) return;
+    log(log_level::info, std::string("caught ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") + "; shutting down");
+    shutdown();
+  });
+  do_housekeeping();
+  const auto& e = options_.engine;
+  log(log_level::info, "mixmatrixd " MIXMATRIX_VERSION ": control " + to_string(control_.local_endpoint()) + ", stream " +
+                           to_string(stream_.local_endpoint()) + ", " + std::to_string(e.rate) + " Hz, block " +
+                           std::to_string(e.block_frames) + " frames");
+  io_.run();
+  clock_.stop();
+  log(log_level::info, "stopped after " + std::to_string(engine_.blocks()) + " blocks, " +
+                           std::to_string(clock_.late_ticks()) + " late");
+  return 0;
+}
+
+void mixmatrix_server::shutdown() {
+  control_.stop();
+  stream_.stop();
+  executor_.stop();
+  pump_.stop();
+  housekeeping_.cancel();
+  signals_.cancel();
+}
+
+void mixmatrix_server::do_housekeeping() {
+  engine_.plans().collect();
+  housekeeping_.expires_after(std::chrono::milliseconds(100));
+  housekeeping_.async_wait([this](const error_code& ec) {
+    if (!ec) do_housekeeping();
+  });
+}
+
+}  // namespace mixmatrix::server

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "mixer/engine.hpp"
+#include "server/asio.hpp"
+#include "server/audio_sessions.hpp"
+#include "server/block_pump.hpp"
+#include "server/command_executor.hpp"
+#include "server/control_server.hpp"
+#include "server/engine_thread.hpp"
+#include "server/server_options.hpp"
+#include "server/stream_server.hpp"
+
+namespace mixmatrix::server {
+
+/// mixmatrixd as a whole: the network thread (this object's io_context) with the control and
+/// stream ports, and the engine thread with its clock.
+class mixmatrix_server {
+ public:
+  /// Binds the control and stream ports; throws boost::system::system_error when it cannot.
+  explicit mixmatrix_server(const server_options& options);
+
+  /// Sets up the scene (--demo, --load), then serves until SIGINT or SIGTERM. Returns the exit
+  /// status: 0 after a clean shutdown, 1 when the scene could not be set up.
+  int run();
+
+ private:
+  void shutdown();
+  void do_housekeeping();
+
+  server_options options_;
+  asio::io_context io_;
+  mixer::engine engine_;
+  engine_thread clock_;
+  block_pump pump_;
+  audio_sessions sessions_;
+  command_executor executor_;
+  control_server control_;
+  stream_server stream_;
+  asio::signal_set signals_;
+  asio::steady_timer housekeeping_;
+};
+
+}  // namespace mixmatrix::server

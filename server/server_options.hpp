@@ -1,0 +1,42 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mixer/engine_config.hpp"
+#include "server/asio.hpp"
+#include "server/log.hpp"
+
+namespace mixmatrix::server {
+
+/// Everything mixmatrixd is told on its command line.
+struct server_options {
+  tcp::endpoint control{asio::ip::make_address_v4("127.0.0.1"), 7700};
+  tcp::endpoint stream{asio::ip::make_address_v4("127.0.0.1"), 7701};
+  mixer::engine_config engine;
+  std::optional<std::string> load_file;
+  bool demo = false;
+  log_level level = log_level::info;
+  std::size_t max_control_clients = 64;
+  std::size_t max_listeners = 256;
+  std::size_t max_channels = 4096;
+  std::size_t max_line = 1024;
+  std::size_t max_bad_lines = 16;
+  std::chrono::milliseconds handshake_timeout{10000};
+  std::chrono::milliseconds listener_timeout{5000};
+};
+
+/// The outcome of reading the command line: options to run with, or text to print and an exit code.
+struct parsed_options {
+  std::optional<server_options> options;
+  std::string message;  ///< help, version or the one-line error
+  int exit_code = 0;
+};
+
+/// Parses mixmatrixd's arguments (argv without the program name).
+parsed_options parse_server_options(const std::vector<std::string>& args);
+
+}  // namespace mixmatrix::server

@@ -1,0 +1,93 @@
+#include "server/stream_session.hpp"
+
+#include "protocol/handshake.hpp"
+#include "protocol/reply.hpp"
+#include "server/endpoint.hpp"
+#include "server/log.hpp"
+
+namespace mixmatrix::server {
+
+stream_session::stream_session(tcp::socket socket, command_executor& executor, audio_sessions& sessions,
+                               const server_options& options)
+    : socket_(std::move(socket)),
+      executor_(executor),
+      sessions_(sessions),
+      options_(options),
+      timeout_(socket_.get_executor()),
+      peer_(peer_name(socket_)) {}
+
+void stream_session::start() {
+  timeout_.expires_after(options_.handshake_timeout);
+  timeout_.async_wait([self = shared_from_this()](const error_code& ec) {
+    if (ec || self->done_) return;
+    log(log_level::info, "stream client " + self->peer_ + " sent no handshake in time; closed");
+    self->stop();
+  });
+  do_read();
+}
+
+void stream_session::stop() {
+  if (done_ && !socket_.is_open()) return;
+  done_ = true;
+  timeout_.cancel();
+  error_code ignored;
+  socket_.close(ignored);
+}
+
+void stream_session::do_read() {
+  socket_.async_read_some(asio::buffer(inbox_), [self = shared_from_this()](const error_code& ec, std::size_t n) {
+    if (ec || self->done_) {
+      self->stop();
+      return;
+    }
+    self->received_.append(self->inbox_.data(), n);
+    const auto end = self->received_.find('\n');
+    if (end == std::string::npos) {
+      if (self->received_.size() > self->options_.max_line) {
+        self->refuse({protocol::code::bad_request, "line too long"});
+        return;
+      }
+      self->do_read();
+      return;
+    }
+    std::string line = self->received_.substr(0, end);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    self->handle(line, self->received_.substr(end + 1));
+  });
+}
+
+void stream_session::handle(const std::string& line, std::string leftover) {
+  auto handshake = protocol::parse_handshake(line);
+  if (!handshake) return refuse(handshake.error());
+  done_ = true;
+  timeout_.cancel();
+  if (const auto* send = std::get_if<protocol::send_request>(&handshake.value())) {
+    if (send->rate != 0 && send->rate != options_.engine.rate) {
+      return refuse({protocol::code::bad_request, "unsupported format"});
+    }
+    auto input = executor_.input_for_sender(send->name);
+    if (!input) return refuse(input.error());
+    if (auto why = sessions_.check_sender(*input.value())) return refuse(*why);
+    sessions_.feed(std::move(socket_), input.value(), protocol::ok_line(), std::move(leftover));
+    return;
+  }
+  const auto& listen = std::get<protocol::listen_request>(handshake.value());
+  auto ch = executor_.channel_for_listener(listen.name);
+  if (!ch) return refuse(ch.error());
+  if (auto why = sessions_.check_listener(*ch.value())) return refuse(*why);
+  sessions_.listen(std::move(socket_), ch.value(), protocol::ok_line("s16le " + std::to_string(options_.engine.rate) + " 2"));
+}
+
+void stream_session::refuse(const protocol::failure& why) {
+  done_ = true;
+  timeout_.cancel();
+  log(log_level::info, "stream client " + peer_ + " refused: " + why.text);
+  refusal_ = protocol::err_line(why);
+  asio::async_write(socket_, asio::buffer(refusal_), [self = shared_from_this()](const error_code&, std::size_t) {
+    error_code ignored;
+    self->socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    self->socket_.close(ignored);
+  });
+}
+
+}  // namespace mixmatrix::server

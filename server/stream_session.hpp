@@ -1,0 +1,45 @@
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string>
+
+#include "server/asio.hpp"
+#include "server/audio_sessions.hpp"
+#include "server/command_executor.hpp"
+#include "server/server_options.hpp"
+
+namespace mixmatrix::server {
+
+/// A connection on the stream port before its handshake: reads one line (`SEND NAME [s16le
+/// RATE 2]` or `LISTEN NAME`) within the handshake timeout, then hands the socket to a sender or
+/// listener session, or replies `ERR ...` and closes.
+class stream_session : public std::enable_shared_from_this<stream_session> {
+ public:
+  /// Takes the socket.
+  stream_session(tcp::socket socket, command_executor& executor, audio_sessions& sessions,
+                 const server_options& options);
+
+  /// Arms the timeout and starts reading the handshake.
+  void start();
+  /// Closes the connection unless it was handed over; idempotent.
+  void stop();
+
+ private:
+  void do_read();
+  void handle(const std::string& line, std::string leftover);
+  void refuse(const protocol::failure& why);
+
+  tcp::socket socket_;
+  command_executor& executor_;
+  audio_sessions& sessions_;
+  const server_options& options_;
+  asio::steady_timer timeout_;
+  std::string peer_;
+  std::string received_;
+  std::array<char, 4096> inbox_;
+  std::string refusal_;
+  bool done_ = false;
+};
+
+}  // namespace mixmatrix::server
