@@ -1,0 +1,126 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <numeric>
+#include <vector>
+
+#include "mixer/input_channel.hpp"
+
+using namespace mixmatrix::mixer;
+
+namespace {
+engine_config small_config() {
+  engine_config c;
+  c.rate = 1000;  // 1 frame per ms keeps the arithmetic readable
+  c.block_frames = 10;
+  c.input_buffer_ms = 100;
+  return c;
+}
+
+// `frames` frames whose left sample counts up from `first` and right sample is its negative.
+std::vector<std::int16_t> ramp_frames(std::size_t frames, std::int16_t first) {
+  std::vector<std::int16_t> pcm;
+  for (std::size_t f = 0; f < frames; ++f) {
+    pcm.push_back(static_cast<std::int16_t>(first + static_cast<std::int16_t>(f)));
+    pcm.push_back(static_cast<std::int16_t>(-(first + static_cast<std::int16_t>(f))));
+  }
+  return pcm;
+}
+
+void feed(input_channel& in, const std::vector<std::int16_t>& pcm) {
+  CHECK(in.ring().write(std::as_bytes(std::span(pcm))) == pcm.size() * 2);
+}
+
+std::vector<std::int16_t> render(input_channel& in) {
+  std::vector<std::int16_t> block(20);
+  in.render(block);
+  return block;
+}
+
+bool silent(const std::vector<std::int16_t>& block) {
+  return std::all_of(block.begin(), block.end(), [](std::int16_t s) { return s == 0; });
+}
+}  // namespace
+
+TEST_CASE("a network input is silent until its latency target is buffered, then plays exactly") {
+  input_channel in("in", small_config(), 30);  // 30 frames
+  in.attach_sender("test");
+  feed(in, ramp_frames(20, 1));
+  CHECK(silent(render(in)));
+  CHECK_FALSE(in.playing());
+  feed(in, ramp_frames(20, 21));
+  auto block = render(in);
+  CHECK(in.playing());
+  CHECK(block == ramp_frames(10, 1));
+  CHECK(render(in) == ramp_frames(10, 11));
+  CHECK(in.counters().underruns == 0);
+}
+
+TEST_CASE("running dry gives silence, counts an underrun, and rejoins only after refilling") {
+  input_channel in("in", small_config(), 20);
+  in.attach_sender("test");
+  feed(in, ramp_frames(25, 1));
+  render(in);
+  render(in);
+  auto partial = render(in);  // 5 frames left: they play, the rest is silence
+  CHECK(std::vector<std::int16_t>(partial.begin(), partial.begin() + 10) == ramp_frames(5, 21));
+  CHECK(std::all_of(partial.begin() + 10, partial.end(), [](std::int16_t s) { return s == 0; }));
+  CHECK(in.counters().underruns == 1);
+  CHECK_FALSE(in.playing());
+  feed(in, ramp_frames(15, 100));
+  CHECK(silent(render(in)));  // 15 < 20 frames: still refilling
+  feed(in, ramp_frames(10, 115));
+  CHECK(render(in) == ramp_frames(10, 100));
+}
+
+TEST_CASE("bytes cut mid-sample and mid-frame are reassembled without shifting channels") {
+  input_channel in("in", small_config(), 10);
+  in.attach_sender("test");
+  const auto pcm = ramp_frames(10, 7);
+  const auto bytes = std::as_bytes(std::span(pcm));
+  for (std::size_t at = 0; at < bytes.size(); at += 3) {  // 3-byte pieces
+    in.ring().write(bytes.subspan(at, std::min<std::size_t>(3, bytes.size() - at)));
+  }
+  CHECK(render(in) == pcm);
+}
+
+TEST_CASE("a sender leaving mid-frame: its last frames play out, the half frame becomes silence") {
+  input_channel in("in", small_config(), 50);
+  in.attach_sender("a");
+  const auto pcm = ramp_frames(5, 1);
+  in.ring().write(std::as_bytes(std::span(pcm)).first(5 * 4 - 1));  // the last byte never came
+  in.detach_sender();
+  auto block = render(in);  // below target, but the sender is gone: play what there is
+  CHECK(std::vector<std::int16_t>(block.begin(), block.begin() + 8) == ramp_frames(4, 1));
+  CHECK(block[8] == 5);
+  CHECK(std::all_of(block.begin() + 10, block.end(), [](std::int16_t s) { return s == 0; }));
+  CHECK(in.counters().underruns == 0);  // nobody was sending: not an underrun
+  in.attach_sender("b");
+  feed(in, ramp_frames(50, 1000));
+  CHECK(render(in) == ramp_frames(10, 1000));  // the next sender starts frame-aligned
+}
+
+TEST_CASE("a full input buffer refuses more bytes instead of dropping any") {
+  input_channel in("in", small_config(), 10);
+  const auto pcm = ramp_frames(100, 0);
+  feed(in, pcm);
+  CHECK(in.ring().free_space() == 0);
+  std::int16_t extra[2]{1, 1};
+  CHECK(in.ring().write(std::as_bytes(std::span(extra))) == 0);
+  CHECK(in.buffered_ms() == 100);
+}
+
+TEST_CASE("a tone input renders its sine on both channels at its level") {
+  engine_config c;
+  input_channel in("tone", c, 1000.0, -6.0);
+  std::vector<std::int16_t> block(c.block_samples() * 200);
+  in.render(block);
+  std::int16_t peak = 0;
+  for (std::size_t i = 0; i < block.size(); i += 2) {
+    CHECK(block[i] == block[i + 1]);
+    peak = std::max(peak, block[i]);
+  }
+  CHECK(peak == doctest::Approx(32767 * 0.501187).epsilon(0.001));
+}

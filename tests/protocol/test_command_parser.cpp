@@ -1,0 +1,114 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "protocol/command_parser.hpp"
+#include "protocol/words.hpp"
+
+using namespace mixmatrix::protocol;
+
+namespace {
+result<command> parse(const std::string& line) { return parse_command(split_words(line).value()); }
+
+template <class T>
+T parse_as(const std::string& line) {
+  auto c = parse(line);
+  REQUIRE_MESSAGE(c, line << ": " << (c ? "" : c.error().text));
+  REQUIRE(std::holds_alternative<T>(c.value()));
+  return std::get<T>(c.value());
+}
+
+void check_bad(const std::string& line) {
+  auto c = parse(line);
+  CHECK_MESSAGE(!c, line);
+  if (!c) CHECK(c.error().code == code::bad_request);
+}
+}  // namespace
+
+TEST_CASE("command words are case-insensitive, names are not") {
+  parse_as<cmd::list>("LIST");
+  parse_as<cmd::ping>("Ping");
+  CHECK(parse_as<cmd::show>("SHOW Main").name == "Main");
+  CHECK(parse_as<cmd::add_mix>("MIX ADD Main").name == "Main");
+}
+
+TEST_CASE("input add: network, with port and latency, and tone") {
+  auto plain = parse_as<cmd::add_network_input>("input add DJ1");
+  CHECK(plain.name == "DJ1");
+  CHECK_FALSE(plain.port);
+  auto ported = parse_as<cmd::add_network_input>("input add DJ1 port 1701 latency 50");
+  CHECK(*ported.port == 1701);
+  CHECK(*ported.latency_ms == 50);
+  auto tone = parse_as<cmd::add_tone_input>("input add T tone 440");
+  CHECK(tone.hz == 440.0);
+  CHECK(tone.dbfs == -12.0);
+  CHECK(parse_as<cmd::add_tone_input>("input add T tone 1000 -6").dbfs == -6.0);
+  CHECK(parse_as<cmd::remove_input>("input remove DJ1").name == "DJ1");
+}
+
+TEST_CASE("mix commands") {
+  CHECK(*parse_as<cmd::add_mix>("mix add MIX port 1700").port == 1700);
+  CHECK(parse_as<cmd::remove_mix>("mix remove MIX").name == "MIX");
+  CHECK(parse_as<cmd::switch_mix>("mix on MIX").on);
+  CHECK_FALSE(parse_as<cmd::switch_mix>("mix off MIX").on);
+}
+
+TEST_CASE("route, unroute, gain, mute") {
+  auto r = parse_as<cmd::route>("route MIX DJ1");
+  CHECK(r.mix == "MIX");
+  CHECK(r.source == "DJ1");
+  CHECK(r.gain_db == 0.0);
+  CHECK(parse_as<cmd::route>("route MIX DJ1 -6.5").gain_db == -6.5);
+  CHECK(parse_as<cmd::unroute>("unroute MIX DJ1").source == "DJ1");
+  auto crosspoint = parse_as<cmd::gain>("gain MIX DJ1 -inf");
+  CHECK(*crosspoint.source == "DJ1");
+  CHECK(std::isinf(crosspoint.db));
+  auto master = parse_as<cmd::gain>("gain MIX 3");
+  CHECK_FALSE(master.source);
+  CHECK(master.db == 3.0);
+  CHECK(parse_as<cmd::mute>("mute MIX DJ1").muted);
+  CHECK_FALSE(parse_as<cmd::mute>("unmute MIX DJ1").muted);
+}
+
+TEST_CASE("Kamaelia SWITCH and QUERY") {
+  using action = cmd::kamaelia_switch::action;
+  auto off = parse_as<cmd::kamaelia_switch>("SWITCH MIX DJ2 OFF");
+  CHECK(*off.source == "DJ2");
+  CHECK(off.what == action::off);
+  auto all = parse_as<cmd::kamaelia_switch>("switch MIX ALL only");
+  CHECK_FALSE(all.source);
+  CHECK(all.what == action::only);
+  CHECK(*parse_as<cmd::kamaelia_query>("QUERY MIX DJ1").source == "DJ1");
+  CHECK_FALSE(parse_as<cmd::kamaelia_query>("QUERY MIX ALL").source);
+}
+
+TEST_CASE("help takes an optional topic") {
+  CHECK(parse_as<cmd::help>("help").topic.empty());
+  CHECK(parse_as<cmd::help>("help input add").topic == "input add");
+}
+
+TEST_CASE("every syntax error is 400 with a usage text") {
+  for (const char* line :
+       {"frobnicate", "list extra", "show", "show a b", "input", "input add", "input add bad/name", "input add A port",
+        "input add A port 0", "input add A port 70000", "input add A latency 0", "input add A tone",
+        "input add A tone 0", "input add A tone 440 3", "input add A tone 440 -6 x", "input remove",
+        "mix", "mix add", "mix add A port", "mix add A bogus 1", "mix on", "mix off A B", "route MIX",
+        "route MIX A 25", "route MIX A nan", "route MIX A -6 x", "unroute MIX", "gain MIX", "gain MIX A",
+        "gain MIX A B C", "gain MIX inf", "mute MIX", "unmute MIX A B", "SWITCH MIX DJ1", "SWITCH MIX DJ1 MAYBE",
+        "QUERY MIX", "ping now", "quit now", "help a b c"}) {
+    check_bad(line);
+  }
+}
+
+TEST_CASE("unknown commands say so") {
+  auto c = parse("frobnicate");
+  REQUIRE_FALSE(c);
+  CHECK(c.error().text.find("unknown command") != std::string::npos);
+}
+
+TEST_CASE("changes_scene tells queries from changes") {
+  CHECK_FALSE(changes_scene(parse("list").value()));
+  CHECK_FALSE(changes_scene(parse("QUERY M ALL").value()));
+  CHECK(changes_scene(parse("route M A").value()));
+  CHECK(changes_scene(parse("SWITCH M A ON").value()));
+}

@@ -1,0 +1,57 @@
+#include "tests/support/audio_analysis.hpp"
+
+#include <cmath>
+#include <complex>
+#include <cstdint>
+#include <cstring>
+#include <numbers>
+
+namespace mixmatrix::test {
+
+std::vector<double> channel_samples(std::string_view pcm, int channel) {
+  std::vector<double> out;
+  for (std::size_t at = static_cast<std::size_t>(channel) * 2; at + 2 <= pcm.size(); at += 4) {
+    std::int16_t s;
+    std::memcpy(&s, pcm.data() + at, 2);
+    out.push_back(s);
+  }
+  return out;
+}
+
+double tone_dbfs(const std::vector<double>& samples, double rate, double hz) {
+  const std::size_t n = samples.size();
+  std::complex<double> sum{};
+  double weight = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double w = 0.5 - 0.5 * std::cos(2 * std::numbers::pi * static_cast<double>(i) / static_cast<double>(n));
+    sum += samples[i] * w * std::polar(1.0, -2 * std::numbers::pi * hz * static_cast<double>(i) / rate);
+    weight += w;
+  }
+  const double amplitude = 2 * std::abs(sum) / weight / 32768.0;
+  return 20 * std::log10(amplitude + 1e-12);
+}
+
+std::string sine_pcm(double hz, double amplitude, double seconds, double rate) {
+  const auto frames = static_cast<std::size_t>(seconds * rate);
+  std::string pcm(frames * 4, '\0');
+  for (std::size_t f = 0; f < frames; ++f) {
+    const auto s = static_cast<std::int16_t>(
+        std::lrint(32767 * amplitude * std::sin(2 * std::numbers::pi * hz * static_cast<double>(f) / rate)));
+    std::memcpy(pcm.data() + f * 4, &s, 2);
+    std::memcpy(pcm.data() + f * 4 + 2, &s, 2);
+  }
+  return pcm;
+}
+
+std::size_t longest_silence_frames(std::string_view pcm) {
+  std::size_t longest = 0;
+  std::size_t run = 0;
+  for (std::size_t at = 0; at + 4 <= pcm.size(); at += 4) {
+    const bool silent = pcm[at] == 0 && pcm[at + 1] == 0 && pcm[at + 2] == 0 && pcm[at + 3] == 0;
+    run = silent ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  return longest;
+}
+
+}  // namespace mixmatrix::test

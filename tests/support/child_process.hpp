@@ -1,0 +1,39 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mixmatrix::test {
+
+/// A program run by a test: started with posix_spawn, its stdout/stderr appended to a log file.
+class child_process {
+ public:
+  /// Starts `argv` (argv[0] looked up in PATH); output goes to `log_path` when given.
+  explicit child_process(const std::vector<std::string>& argv, const std::string& log_path = {});
+  child_process(const child_process&) = delete;
+  child_process& operator=(const child_process&) = delete;
+  /// Kills the program (SIGKILL) if it still runs.
+  ~child_process();
+
+  /// Sends a signal.
+  void signal(int sig);
+  /// Waits up to `timeout` for the exit; the exit status (128+N for signal N), or nullopt on timeout.
+  std::optional<int> wait(std::chrono::milliseconds timeout);
+  /// True while the program runs.
+  bool running();
+  /// The process id.
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+  std::optional<int> status_;
+};
+
+/// True when `program` is found in PATH.
+bool have_program(const std::string& program);
+
+}  // namespace mixmatrix::test

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <thread>
+
+namespace mixmatrix::test {
+
+/// Sends PCM to a port at real time, 10 ms chunks on absolute deadlines (the project's own
+/// stand-in for `ffmpeg -re` where ffmpeg is missing), optionally after a handshake line.
+class paced_sender {
+ public:
+  /// Connects to `port`, sends `handshake` (if any) and then `pcm`, looping it while running.
+  paced_sender(std::uint16_t port, std::string pcm, std::string handshake = {});
+  ~paced_sender();
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace mixmatrix::test

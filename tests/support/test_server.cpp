@@ -1,0 +1,71 @@
+#include "tests/support/test_server.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace mixmatrix::test {
+
+control_client::control_client(std::uint16_t port) : socket_(port) {
+  greeting_ = socket_.read_line(std::chrono::seconds(5)).value_or("");
+}
+
+reply control_client::command(const std::string& line) {
+  socket_.send(line + "\n");
+  reply r;
+  for (;;) {
+    auto l = socket_.read_line(std::chrono::seconds(10));
+    if (!l) {
+      r.status = "(no reply)";
+      return r;
+    }
+    if (l->starts_with("* ")) continue;
+    if (l->starts_with("OK") || l->starts_with("ERR")) {
+      r.status = *l;
+      return r;
+    }
+    r.data.push_back(*l);
+  }
+}
+
+test_server::test_server(const std::vector<std::string>& extra_args)
+    : control_port(free_port()), stream_port(free_port()) {
+  log_path_ = "/tmp/mixmatrix-test-" + std::to_string(::getpid()) + "-" + std::to_string(control_port) + ".log";
+  std::vector<std::string> argv{MIXMATRIXD_PATH, "--control", "127.0.0.1:" + std::to_string(control_port), "--stream",
+                                "127.0.0.1:" + std::to_string(stream_port)};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  process_ = std::make_unique<child_process>(argv, log_path_);
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    try {
+      control_ = std::make_unique<control_client>(control_port);
+      return;
+    } catch (const std::runtime_error&) {
+      if (!process_->running()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  throw std::runtime_error("mixmatrixd did not start: " + log());
+}
+
+test_server::~test_server() { stop(); }
+
+reply test_server::command(const std::string& line) { return control_->command(line); }
+
+int test_server::stop() {
+  control_.reset();
+  process_->signal(SIGTERM);
+  return process_->wait(std::chrono::seconds(5)).value_or(-1);
+}
+
+std::string test_server::log() const {
+  std::ifstream file(log_path_);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+}  // namespace mixmatrix::test
