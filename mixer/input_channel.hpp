@@ -17,9 +17,11 @@ namespace mixmatrix::mixer {
 enum class input_kind { network, tone };
 
 /// An input channel. A network input owns a jitter buffer: a byte ring that one sender fills
-/// (TCP may cut it anywhere) and the engine drains a block at a time once `latency` is buffered;
-/// when it runs dry the rest of the block is silence, an underrun is counted and the input
-/// waits to refill. A tone input generates a sine in the engine.
+/// (TCP may cut it anywhere) and the engine drains a block at a time once its target is
+/// buffered; when it runs dry the rest of the block is silence, an underrun is counted, the
+/// target grows by one block (up to half the ring: a sender whose packets are longer than the
+/// target, like ffmpeg's 23 ms, settles instead of underrunning forever) and the input waits to
+/// refill. A tone input generates a sine in the engine.
 class input_channel : public channel {
  public:
   /// A network input buffering up to config.input_buffer_ms, joining mixes at `latency_ms`.
@@ -29,8 +31,10 @@ class input_channel : public channel {
 
   /// Network or tone.
   input_kind source() const { return source_; }
-  /// Jitter-buffer target in ms (network inputs).
+  /// Jitter-buffer target asked for, in ms (network inputs).
   std::uint32_t latency_ms() const { return latency_ms_; }
+  /// Any thread: the jitter-buffer target now, in ms (grown by underruns).
+  std::uint32_t target_ms() const;
   /// The tone's settings (tone inputs only).
   const tone_generator& tone() const { return *tone_; }
 
@@ -59,7 +63,9 @@ class input_channel : public channel {
   input_kind source_;
   std::uint32_t rate_;
   std::uint32_t latency_ms_ = 0;
-  std::size_t target_bytes_ = 0;
+  std::size_t block_bytes_;
+  std::size_t max_target_bytes_ = 0;
+  std::atomic<std::size_t> target_bytes_{0};
   std::unique_ptr<byte_ring> ring_;
   std::optional<tone_generator> tone_;
   std::string sender_address_;

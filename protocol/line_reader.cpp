@@ -62,7 +62,8 @@ void line_reader::finish_line() {
     discarding_ = false;
     return;
   }
-  if (!current_.empty() && current_.back() == '\r') current_.pop_back();
+  // Every trailing CR goes: telnet fed from a pipe turns CRLF into CR CR LF.
+  while (!current_.empty() && current_.back() == '\r') current_.pop_back();
   if (current_.size() > max_length_) {
     ready_.push_back(line{{}, true});
   } else {

@@ -9,28 +9,28 @@ void block_pump::start() {
   do_tick();
 }
 
-void block_pump::add(const std::shared_ptr<pumped_session>& session) { sessions_.push_back(session); }
+void block_pump::add(std::shared_ptr<pumped_session> session) { sessions_.push_back(std::move(session)); }
 
 void block_pump::disconnect(const mixer::channel* ch) {
-  for (auto& weak : sessions_) {
-    if (auto s = weak.lock(); s && s->channel() == ch) s->stop();
+  for (auto& s : sessions_) {
+    if (s->channel() == ch) s->stop();
   }
 }
 
 void block_pump::stop() {
   stopped_ = true;
   timer_.cancel();
-  for (auto& weak : sessions_) {
-    if (auto s = weak.lock()) s->stop();
-  }
-  sessions_.clear();
+  // Move out first: a session's stop may run handlers that reach back into the pump.
+  auto sessions = std::move(sessions_);
+  for (auto& s : sessions) s->stop();
 }
 
 void block_pump::do_tick() {
-  std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
-  // By index: a session's pump may add sessions (and so move the vector) but never erases.
+  std::erase_if(sessions_, [](const auto& s) { return s->stopped(); });
+  // By index and by copy: a session's pump may add sessions (and so move the vector).
   for (std::size_t i = 0; i < sessions_.size(); ++i) {
-    if (auto s = sessions_[i].lock()) s->pump();
+    auto s = sessions_[i];
+    s->pump();
   }
   const auto now = std::chrono::steady_clock::now();
   next_ += period_;

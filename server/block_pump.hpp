@@ -9,8 +9,9 @@
 
 namespace mixmatrix::server {
 
-/// Drives every audio session once per engine block on the network thread, on absolute
-/// deadlines of the steady clock, and lets the control side disconnect the sessions of a channel.
+/// Owns and drives every audio session: once per engine block, on absolute deadlines of the
+/// steady clock, each session moves what audio is ready (a paused sender has no I/O in flight,
+/// so the pump is what keeps it alive). Stopped sessions are let go at the next tick.
 class block_pump {
  public:
   /// A pump ticking every `period` on `io`.
@@ -18,8 +19,8 @@ class block_pump {
 
   /// Starts ticking.
   void start();
-  /// Adds a session; the pump holds it weakly (the session's own async steps keep it alive).
-  void add(const std::shared_ptr<pumped_session>& session);
+  /// Adds a session, owned from now on by the pump until it stops.
+  void add(std::shared_ptr<pumped_session> session);
   /// Stops every session on `ch`.
   void disconnect(const mixer::channel* ch);
   /// Stops every session and the ticking.
@@ -31,7 +32,7 @@ class block_pump {
   asio::steady_timer timer_;
   std::chrono::nanoseconds period_;
   std::chrono::steady_clock::time_point next_;
-  std::vector<std::weak_ptr<pumped_session>> sessions_;
+  std::vector<std::shared_ptr<pumped_session>> sessions_;
   bool stopped_ = false;
 };
 

@@ -190,6 +190,7 @@ std::string command_executor::describe(const std::string& name, bool detailed) c
   if (!detailed) return line + " buffered_ms=" + std::to_string(input->buffered_ms()) + listeners + "\n";
   return line + " sender=" + (input->has_sender() ? input->sender_address() : "none") +
          " playing=" + yes_no(input->playing()) + " latency_ms=" + std::to_string(input->latency_ms()) +
+         " target_ms=" + std::to_string(input->target_ms()) +
          " buffered_ms=" + std::to_string(input->buffered_ms()) + " underruns=" + std::to_string(n.underruns.load()) +
          " overruns=" + std::to_string(n.overruns.load()) + " bytes=" + std::to_string(n.bytes_in.load()) +
          " frames=" + std::to_string(n.frames.load()) + listeners + "\n";

@@ -1,5 +1,7 @@
 #include "server/engine_thread.hpp"
 
+#include <pthread.h>
+#include <sched.h>
 #include <time.h>
 
 namespace mixmatrix::server {
@@ -28,8 +30,12 @@ nanoseconds frame_time(std::uint64_t frames, std::uint32_t rate) {
 
 }  // namespace
 
-void engine_thread::start() {
+bool engine_thread::start(int rt_priority) {
   thread_ = std::jthread([this](const std::stop_token& stop) { run(stop); });
+  if (rt_priority <= 0) return true;
+  sched_param param{};
+  param.sched_priority = rt_priority;
+  return pthread_setschedparam(thread_.native_handle(), SCHED_FIFO, &param) == 0;
 }
 
 void engine_thread::stop() {

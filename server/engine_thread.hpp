@@ -18,8 +18,9 @@ class engine_thread {
   explicit engine_thread(mixer::engine& engine) : engine_(engine) {}
   ~engine_thread() { stop(); }
 
-  /// Starts the thread.
-  void start();
+  /// Starts the thread, at SCHED_FIFO `rt_priority` when above 0; false when the system refused
+  /// real-time scheduling (the thread then runs at normal priority).
+  bool start(int rt_priority);
   /// Stops and joins the thread; idempotent.
   void stop();
 

@@ -25,6 +25,7 @@ class listener_session : public pumped_session, public std::enable_shared_from_t
   void start();
   void pump() override;
   void stop() override;
+  bool stopped() const override { return stopped_; }
   const mixer::channel* channel() const override { return channel_.get(); }
 
  private:

@@ -54,7 +54,9 @@ int mixmatrix_server::run() {
       return 1;
     }
   }
-  clock_.start();
+  if (!clock_.start(options_.rt_priority)) {
+    log(log_level::info, "real-time scheduling refused; the engine runs at normal priority (--rt-priority 0 to stop asking)");
+  }
   pump_.start();
   control_.start();
   stream_.start();

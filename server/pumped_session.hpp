@@ -15,6 +15,8 @@ class pumped_session {
   virtual void pump() = 0;
   /// Network thread: closes the connection; idempotent.
   virtual void stop() = 0;
+  /// Network thread: true once stopped (the pump then lets go of it).
+  virtual bool stopped() const = 0;
   /// The channel this session feeds or listens to.
   virtual const mixer::channel* channel() const = 0;
 };

@@ -24,6 +24,7 @@ class sender_session : public pumped_session, public std::enable_shared_from_thi
   void start();
   void pump() override;
   void stop() override;
+  bool stopped() const override { return stopped_; }
   const mixer::channel* channel() const override { return input_.get(); }
 
  private:

@@ -28,6 +28,7 @@ A networked audio mixing matrix: raw PCM streams in, mixes out, controlled over 
   --max-bad-lines N        bad control lines in a row before a disconnect (default 16)
   --handshake-timeout MS   time a stream connection has to send its handshake (default 10000)
   --listener-timeout MS    a listener not reading for this long is disconnected (default 5000)
+  --rt-priority N           SCHED_FIFO priority of the engine thread, 0 for none (default 20)
   --log-level LEVEL        error, warn, info or debug (default info)
   --help                   this text
   --version                the version
@@ -59,7 +60,7 @@ parsed_options parse_server_options(const std::vector<std::string>& args) {
         "--control",     "--stream",        "--rate",         "--block",          "--latency",
         "--input-buffer", "--listener-buffer", "--load",       "--max-clients",    "--max-listeners",
         "--max-channels", "--max-line",      "--max-bad-lines", "--handshake-timeout", "--listener-timeout",
-        "--log-level"};
+        "--log-level",   "--rt-priority"};
     if (std::find(valued.begin(), valued.end(), flag) == valued.end()) {
       return fail(flag.starts_with("-") ? "unknown option " + flag + " (try --help)"
                                         : "unexpected argument '" + flag + "' (try --help)");
@@ -105,6 +106,8 @@ parsed_options parse_server_options(const std::vector<std::string>& args) {
         o.handshake_timeout = std::chrono::milliseconds(number(10, 3600000));
       } else if (flag == "--listener-timeout") {
         o.listener_timeout = std::chrono::milliseconds(number(10, 3600000));
+      } else if (flag == "--rt-priority") {
+        o.rt_priority = static_cast<int>(number(0, 99));
       } else if (flag == "--log-level") {
         if (!parse_log_level(value, o.level)) return fail("--log-level takes error, warn, info or debug");
       }

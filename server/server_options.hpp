@@ -20,6 +20,7 @@ struct server_options {
   std::optional<std::string> load_file;
   bool demo = false;
   log_level level = log_level::info;
+  int rt_priority = 20;
   std::size_t max_control_clients = 64;
   std::size_t max_listeners = 256;
   std::size_t max_channels = 4096;

@@ -69,10 +69,23 @@ TEST_CASE("running dry gives silence, counts an underrun, and rejoins only after
   CHECK(std::all_of(partial.begin() + 10, partial.end(), [](std::int16_t s) { return s == 0; }));
   CHECK(in.counters().underruns == 1);
   CHECK_FALSE(in.playing());
-  feed(in, ramp_frames(15, 100));
-  CHECK(silent(render(in)));  // 15 < 20 frames: still refilling
-  feed(in, ramp_frames(10, 115));
+  CHECK(in.target_ms() == 30);  // the target grew by one block
+  feed(in, ramp_frames(25, 100));
+  CHECK(silent(render(in)));  // 25 < 30 frames: still refilling
+  feed(in, ramp_frames(5, 125));
   CHECK(render(in) == ramp_frames(10, 100));
+}
+
+TEST_CASE("the jitter target grows a block per underrun, up to half the buffer") {
+  input_channel in("in", small_config(), 20);  // ring: 100 frames
+  in.attach_sender("test");
+  for (int i = 0; i < 20; ++i) {
+    feed(in, ramp_frames(in.target_ms(), 1));
+    while (in.ring().readable() > 0) render(in);
+    render(in);
+  }
+  CHECK(in.target_ms() == 50);
+  CHECK(in.counters().underruns >= 3);
 }
 
 TEST_CASE("bytes cut mid-sample and mid-frame are reassembled without shifting channels") {

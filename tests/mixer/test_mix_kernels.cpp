@@ -33,7 +33,7 @@ TEST_CASE("float_to_s16 saturates instead of wrapping, and counts clips") {
   CHECK(out[6] == 0);
 }
 
-TEST_CASE("accumulate adds gain times source; a ramp ends on its target") {
+TEST_CASE("accumulate adds gain times source, and a ramp ends on its target") {
   std::vector<float> acc(8, 0.5f);
   std::vector<float> src(8, 1.0f);
   accumulate(acc, src, 0.25f, 0.25f);

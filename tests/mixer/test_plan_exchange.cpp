@@ -17,7 +17,7 @@ std::shared_ptr<mix_plan> numbered_plan(std::uint32_t n) {
 }
 }  // namespace
 
-TEST_CASE("acquire returns the newest plan; older plans are freed once unused") {
+TEST_CASE("acquire returns the newest plan, and older plans are freed once unused") {
   plan_exchange e;
   CHECK(e.acquire() == nullptr);
   auto first = numbered_plan(1);

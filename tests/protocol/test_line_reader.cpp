@@ -19,7 +19,7 @@ std::vector<line> drain(line_reader& r) {
 
 TEST_CASE("line_reader splits LF and CRLF lines, several per packet") {
   line_reader r;
-  r.append("list\r\nping\nquit\r\n");
+  r.append("list\r\nping\nquit\r\r\n");
   auto lines = drain(r);
   REQUIRE(lines.size() == 3);
   CHECK(lines[0].text == "list");

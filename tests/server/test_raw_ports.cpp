@@ -1,0 +1,148 @@
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "tests/support/audio_analysis.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/tcp_client.hpp"
+#include "tests/support/test_server.hpp"
+
+using namespace mixmatrix::test;
+using namespace std::chrono_literals;
+
+namespace {
+// `seconds` of full-range noise, no frame of it silent, as s16le stereo.
+std::string noise_pcm(double seconds) {
+  std::mt19937 random(12345);
+  std::string pcm(static_cast<std::size_t>(seconds * 44100) * 4, '\0');
+  for (std::size_t i = 0; i < pcm.size(); i += 2) {
+    auto s = static_cast<std::int16_t>(random() % 65536 - 32768);
+    if (s == 0) s = 1;
+    std::memcpy(pcm.data() + i, &s, 2);
+  }
+  return pcm;
+}
+
+// The bytes of `heard` from its first non-silent frame on.
+std::string from_first_sound(const std::string& heard) {
+  for (std::size_t at = 0; at + 4 <= heard.size(); at += 4) {
+    if (heard.compare(at, 4, std::string(4, '\0')) != 0) return heard.substr(at);
+  }
+  return {};
+}
+}  // namespace
+
+TEST_CASE("an unpaced sender of 5 s is paced by TCP and arrives whole and bit-exact at unity gain") {
+  const auto in_port = free_port();
+  const auto mix_port = free_port();
+  test_server server;
+  REQUIRE(server.command("input add IN port " + std::to_string(in_port)).ok());
+  REQUIRE(server.command("mix add OUT port " + std::to_string(mix_port)).ok());
+  REQUIRE(server.command("route OUT IN").ok());
+  const std::string pcm = noise_pcm(5.0);
+  const auto dir = temp_dir();
+  std::ofstream(dir + "/noise.raw", std::ios::binary) << pcm;
+  tcp_client listener(mix_port);
+  listener.read_for(100ms);
+  const auto start = std::chrono::steady_clock::now();
+  std::unique_ptr<child_process> nc;
+  std::unique_ptr<std::thread> own;
+  if (have_program("nc")) {
+    nc = std::make_unique<child_process>(
+        std::vector<std::string>{"/bin/sh", "-c", "nc -N 127.0.0.1 " + std::to_string(in_port) + " < " + dir + "/noise.raw"});
+  } else {
+    MESSAGE("nc not installed: the test sends unpaced itself");
+    own = std::make_unique<std::thread>([&] {
+      tcp_client sender(in_port);
+      sender.send(pcm);
+    });
+  }
+  const std::string heard = listener.read_for(7s);
+  if (nc) CHECK(nc->wait(5s) == 0);
+  if (own) own->join();
+  const std::string sound = from_first_sound(heard);
+  REQUIRE(sound.size() >= pcm.size());
+  CHECK(sound.compare(0, pcm.size(), pcm) == 0);
+  // TCP paced the sender: it took about 5 s minus the 1 s input buffer, not a few milliseconds.
+  auto show = server.command("show IN");
+  MESSAGE(show.data[0]);
+  CHECK(show.data[0].find("underruns=0") != std::string::npos);
+  CHECK(show.data[0].find(" bytes=" + std::to_string(pcm.size()) + " ") != std::string::npos);
+  CHECK(std::chrono::steady_clock::now() - start > 4s);
+}
+
+TEST_CASE("a raw input port takes one sender at a time") {
+  const auto in_port = free_port();
+  test_server server;
+  REQUIRE(server.command("input add IN port " + std::to_string(in_port)).ok());
+  tcp_client first(in_port);
+  first.send(std::string(4000, '\x01'));
+  std::this_thread::sleep_for(100ms);
+  tcp_client second(in_port);
+  CHECK(second.wait_closed(2s));
+  CHECK(server.command("show IN").data[0].starts_with("input IN state=live port=" + std::to_string(in_port)));
+}
+
+TEST_CASE("a port in use is ERR 409, and the name stays free") {
+  test_server server;
+  const std::string taken = std::to_string(server.control_port);
+  CHECK(server.command("input add A port " + taken).status.starts_with("ERR 409 port " + taken + " unavailable"));
+  CHECK(server.command("mix add M port " + taken).status.starts_with("ERR 409"));
+  CHECK(server.command("list").data.empty());
+  const auto port = free_port();
+  CHECK(server.command("mix add M port " + std::to_string(port)).ok());
+  CHECK(server.command("input add A port " + std::to_string(port)).status.starts_with("ERR 409"));
+}
+
+TEST_CASE("a mix that is off sends continuous digital silence, and removing it disconnects listeners") {
+  const auto mix_port = free_port();
+  test_server server;
+  server.command("input add T tone 1000 -6");
+  server.command("mix add M port " + std::to_string(mix_port));
+  server.command("route M T");
+  tcp_client listener(mix_port);
+  const std::string on = listener.read_for(500ms);
+  CHECK(tone_dbfs(channel_samples(on, 0), 44100, 1000) == doctest::Approx(-6).epsilon(0.02));
+  server.command("mix off M");
+  listener.read_for(100ms);
+  const std::string off = listener.read_for(1000ms);
+  CHECK(off.size() > 150000);
+  CHECK(longest_silence_frames(off) == off.size() / 4);
+  server.command("mix remove M");
+  CHECK(listener.wait_closed(2s));
+}
+
+TEST_CASE("a listener that stops reading is dropped while the others keep their audio") {
+  const auto mix_port = free_port();
+  test_server server({"--listener-timeout", "1000"});
+  server.command("input add T tone 1000 -6");
+  server.command("mix add M port " + std::to_string(mix_port));
+  server.command("route M T");
+  tcp_client stalled(mix_port);
+  stalled.set_receive_buffer(4096);
+  tcp_client good(mix_port);
+  const auto start = std::chrono::steady_clock::now();
+  std::size_t bytes = 0;
+  while (std::chrono::steady_clock::now() - start < 3s) bytes += good.read_for(100ms).size();
+  CHECK(bytes == doctest::Approx(3 * 176400).epsilon(0.05));
+  CHECK(server.log().find("stopped reading; disconnected") != std::string::npos);
+  auto show = server.command("show M");
+  CHECK(show.data[0].find("listeners=1") != std::string::npos);
+}
+
+TEST_CASE("listener limit per channel") {
+  const auto mix_port = free_port();
+  test_server server({"--max-listeners", "2"});
+  server.command("mix add M port " + std::to_string(mix_port));
+  tcp_client a(mix_port);
+  tcp_client b(mix_port);
+  a.read_for(100ms);
+  tcp_client c(mix_port);
+  CHECK(c.wait_closed(2s));
+  tcp_client d(server.stream_port);
+  d.send("LISTEN M\n");
+  CHECK(d.read_line(2s) == "ERR 503 too many listeners on M (2)");
+}

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -56,6 +58,25 @@ std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {
 }
 
 bool child_process::running() { return !wait(std::chrono::milliseconds(0)).has_value(); }
+
+int run_shell(const std::string& command, std::chrono::milliseconds timeout) {
+  child_process shell({"/bin/sh", "-c", command});
+  return shell.wait(timeout).value_or(-1);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+std::string temp_dir() {
+  char pattern[] = "/tmp/mixmatrix-test-XXXXXX";
+  const char* dir = ::mkdtemp(pattern);
+  if (!dir) throw std::runtime_error("mkdtemp failed");
+  return dir;
+}
 
 bool have_program(const std::string& program) {
   const std::string command = "command -v " + program + " >/dev/null 2>&1";

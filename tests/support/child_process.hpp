@@ -33,6 +33,13 @@ class child_process {
   std::optional<int> status_;
 };
 
+/// Runs `command` with /bin/sh and waits up to `timeout`; its exit status, or -1 on timeout.
+int run_shell(const std::string& command, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+/// The whole content of a file ("" when missing).
+std::string read_file(const std::string& path);
+/// A fresh, empty directory under /tmp for one test.
+std::string temp_dir();
+
 /// True when `program` is found in PATH.
 bool have_program(const std::string& program);
 

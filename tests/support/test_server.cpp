@@ -3,8 +3,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -55,17 +53,12 @@ test_server::~test_server() { stop(); }
 
 reply test_server::command(const std::string& line) { return control_->command(line); }
 
-int test_server::stop() {
+int test_server::stop(int signal) {
   control_.reset();
-  process_->signal(SIGTERM);
+  process_->signal(signal);
   return process_->wait(std::chrono::seconds(5)).value_or(-1);
 }
 
-std::string test_server::log() const {
-  std::ifstream file(log_path_);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
+std::string test_server::log() const { return read_file(log_path_); }
 
 }  // namespace mixmatrix::test

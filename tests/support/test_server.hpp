@@ -44,8 +44,8 @@ class test_server {
 
   /// Runs one command on a shared control connection.
   reply command(const std::string& line);
-  /// SIGTERM, then the exit status (or -1 if it did not exit within 5 s).
-  int stop();
+  /// Sends `signal` (SIGTERM by default), then the exit status (-1 if it did not exit within 5 s).
+  int stop(int signal = 15);
   /// What the server has logged so far.
   std::string log() const;
 
