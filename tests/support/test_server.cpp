@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <stdexcept>
+
+#include <doctest/doctest.h>
 #include <thread>
 
 namespace mixmatrix::test {
@@ -49,11 +51,16 @@ test_server::test_server(const std::vector<std::string>& extra_args)
   throw std::runtime_error("mixmatrixd did not start: " + log());
 }
 
-test_server::~test_server() { stop(); }
+test_server::~test_server() {
+  if (stopped_) return;
+  const int status = stop();
+  CHECK_MESSAGE(status == 0, "mixmatrixd exited with status " << status << "; its log:\n" << log());
+}
 
 reply test_server::command(const std::string& line) { return control_->command(line); }
 
 int test_server::stop(int signal) {
+  stopped_ = true;
   control_.reset();
   process_->signal(signal);
   return process_->wait(std::chrono::seconds(5)).value_or(-1);

@@ -35,7 +35,8 @@ class control_client {
   std::string greeting_;
 };
 
-/// The real mixmatrixd on free loopback ports, started for one test and stopped with SIGTERM.
+/// The real mixmatrixd on free loopback ports, started for one test and stopped with SIGTERM;
+/// a non-zero exit (a crash, a sanitizer report, a leak) fails the test.
 class test_server {
  public:
   /// Starts mixmatrixd with `extra_args` and waits until its control port answers.
@@ -56,6 +57,7 @@ class test_server {
   std::string log_path_;
   std::unique_ptr<child_process> process_;
   std::unique_ptr<control_client> control_;
+  bool stopped_ = false;
 };
 
 }  // namespace mixmatrix::test
