@@ -183,13 +183,24 @@ std::shared_ptr<const mix_plan> matrix::compile() {
     gains[{mix, source}] = to;
     return previous == published_gains_.end() ? 0.0f : previous->second;  // a new crosspoint fades in
   };
+  std::map<const channel*, channel*> present;
+  for (const auto& ch : plan->channels) present.emplace(ch.get(), ch.get());
   for (const mix_state* m : order) {
-    mix_step step{m->bus.get(), static_cast<std::uint32_t>(plan->routes.size()),
-                  static_cast<std::uint32_t>(m->routes.size()), 0.0f, 0.0f, m->on};
+    mix_step step{m->bus.get(), static_cast<std::uint32_t>(plan->routes.size()), 0, 0.0f, 0.0f, m->on};
     for (const crosspoint& x : m->routes) {
       const float to = x.muted ? 0.0f : db_to_gain(x.gain_db);
       plan->routes.push_back(route_step{x.source.get(), ramp(m->bus.get(), x.source.get(), to), to});
     }
+    // An unrouted crosspoint whose source still exists fades out over this plan's first block.
+    // It is not remembered, so the next plan no longer carries it.
+    for (auto it = published_gains_.lower_bound({m->bus.get(), nullptr});
+         it != published_gains_.end() && it->first.first == m->bus.get(); ++it) {
+      const auto source = present.find(it->first.second);
+      if (it->first.second && it->second != 0.0f && !gains.contains(it->first) && source != present.end()) {
+        plan->routes.push_back(route_step{source->second, it->second, 0.0f});
+      }
+    }
+    step.route_count = static_cast<std::uint32_t>(plan->routes.size()) - step.first_route;
     step.master_to = m->on ? db_to_gain(m->master_db) : 0.0f;
     step.master_from = ramp(m->bus.get(), nullptr, step.master_to);
     plan->mixes.push_back(step);

@@ -135,6 +135,28 @@ TEST_CASE("a new plan's gain change ramps across one block, then holds") {
   CHECK(r.last_block("MIX") == constant(samples, 0));
 }
 
+TEST_CASE("unroute fades the source out across one block instead of cutting it") {
+  rig r;
+  auto in = r.network("IN");
+  r.m.add_mix("MIX");
+  r.m.route("MIX", "IN", 0);
+  r.publish();
+  r.eng.process_block();
+  const std::size_t samples = r.config.block_samples();
+  feed(*in, constant(samples * 3, 16384));
+  r.eng.process_block();
+  REQUIRE_FALSE(r.m.unroute("MIX", "IN"));
+  r.publish();
+  r.eng.process_block();
+  const auto fade = r.last_block("MIX");
+  CHECK(fade[0] > 16000);
+  CHECK(fade[samples - 1] == 0);
+  r.eng.process_block();
+  CHECK(r.last_block("MIX") == constant(samples, 0));
+  r.publish();  // the next plan no longer carries the faded route
+  CHECK(r.m.compile()->routes.empty());
+}
+
 TEST_CASE("a mix that is off emits digital silence and its listeners keep their clock") {
   rig r;
   r.tone("T", 1000, -6);
