@@ -70,7 +70,7 @@ std::optional<std::string> tcp_client::read_line(std::chrono::milliseconds timeo
       pending_.erase(0, end + 1);
       return line;
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
     if (left.count() <= 0 || !fill(left)) return std::nullopt;
   }
 }
@@ -78,7 +78,7 @@ std::optional<std::string> tcp_client::read_line(std::chrono::milliseconds timeo
 std::string tcp_client::read_for(std::chrono::milliseconds duration) {
   const auto until = std::chrono::steady_clock::now() + duration;
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
     if (left.count() <= 0 || (!fill(left) && eof_)) break;
   }
   return std::exchange(pending_, {});
@@ -87,7 +87,7 @@ std::string tcp_client::read_for(std::chrono::milliseconds duration) {
 std::string tcp_client::read_exact(std::size_t n, std::chrono::milliseconds timeout) {
   const auto until = std::chrono::steady_clock::now() + timeout;
   while (pending_.size() < n) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
     if (left.count() <= 0 || !fill(left)) break;
   }
   std::string out = pending_.substr(0, n);
@@ -98,7 +98,7 @@ std::string tcp_client::read_exact(std::size_t n, std::chrono::milliseconds time
 bool tcp_client::wait_closed(std::chrono::milliseconds timeout) {
   const auto until = std::chrono::steady_clock::now() + timeout;
   while (!eof_) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     fill(left);
     pending_.clear();
