@@ -17,6 +17,7 @@ struct engine_config {
   std::uint32_t default_latency_ms = 20;    ///< jitter-buffer target of a network input
   std::uint32_t input_buffer_ms = 1000;     ///< capacity of a network input's ring
   std::uint32_t listener_buffer_ms = 500;   ///< how far a listener may lag before it loses blocks
+  std::size_t max_channels = 4096;          ///< inputs and mixes together (sizes the engine's scratch)
 
   /// Frames in `ms` milliseconds, rounded up.
   std::size_t frames_for_ms(std::uint32_t ms) const {

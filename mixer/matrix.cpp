@@ -21,12 +21,12 @@ const crosspoint* mix_state::find(const std::string& source) const {
   return it == routes.end() ? nullptr : &*it;
 }
 
-matrix::matrix(engine_config config, std::size_t max_channels) : config_(config), max_channels_(max_channels) {}
+matrix::matrix(engine_config config) : config_(config) {}
 
 matrix_status matrix::check_new_name(const std::string& name) const {
   if (channels_.contains(name)) return matrix_error{matrix_error::kind::conflict, "name " + name + " exists"};
-  if (channels_.size() >= max_channels_) {
-    return matrix_error{matrix_error::kind::limit, "channel limit reached (" + std::to_string(max_channels_) + ")"};
+  if (channels_.size() >= config_.max_channels) {
+    return matrix_error{matrix_error::kind::limit, "channel limit reached (" + std::to_string(config_.max_channels) + ")"};
   }
   return std::nullopt;
 }

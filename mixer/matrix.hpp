@@ -50,8 +50,8 @@ struct mix_state {
 /// the channel limit); compile() turns the result into a plan for the engine. Control thread only.
 class matrix {
  public:
-  /// An empty matrix of at most `max_channels` channels.
-  matrix(engine_config config, std::size_t max_channels);
+  /// An empty matrix of at most config.max_channels channels.
+  explicit matrix(engine_config config);
 
   /// The engine configuration channels are made for.
   const engine_config& config() const { return config_; }
@@ -104,7 +104,6 @@ class matrix {
                    std::vector<const mix_state*>& order) const;
 
   engine_config config_;
-  std::size_t max_channels_;
   std::map<std::string, entry> channels_;
   std::map<gain_key, float> published_gains_;
 };

@@ -45,7 +45,7 @@ command_executor::command_executor(asio::io_context& io, mixer::engine& engine, 
       pump_(pump),
       sessions_(sessions),
       options_(options),
-      matrix_(options.engine, options.max_channels) {
+      matrix_(options.engine) {
   engine_.plans().publish(matrix_.compile());
 }
 

@@ -97,7 +97,7 @@ parsed_options parse_server_options(const std::vector<std::string>& args) {
       } else if (flag == "--max-listeners") {
         o.max_listeners = number(1, 100000);
       } else if (flag == "--max-channels") {
-        o.max_channels = number(1, 1000000);
+        o.engine.max_channels = number(1, 1000000);
       } else if (flag == "--max-line") {
         o.max_line = number(64, 1 << 20);
       } else if (flag == "--max-bad-lines") {

@@ -23,7 +23,6 @@ struct server_options {
   int rt_priority = 20;
   std::size_t max_control_clients = 64;
   std::size_t max_listeners = 256;
-  std::size_t max_channels = 4096;
   std::size_t max_line = 1024;
   std::size_t max_bad_lines = 16;
   std::chrono::milliseconds handshake_timeout{10000};

@@ -18,7 +18,7 @@ struct rig {
   engine eng;
   matrix m;
 
-  explicit rig(engine_config c = {}) : config(c), eng(c), m(c, 100) {}
+  explicit rig(engine_config c = {}) : config(c), eng(c), m(c) {}
 
   void publish() { eng.plans().publish(m.compile()); }
   std::shared_ptr<input_channel> network(const std::string& name, std::uint32_t latency_ms = 1) {

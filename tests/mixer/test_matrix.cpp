@@ -19,7 +19,7 @@ matrix_error::kind error_of(const matrix_status& s) {
 }  // namespace
 
 TEST_CASE("inputs and mixes share one namespace") {
-  matrix m(engine_config{}, 100);
+  matrix m(engine_config{});
   CHECK_FALSE(m.add_input(network("A")));
   CHECK(error_of(m.add_mix("A")) == matrix_error::kind::conflict);
   CHECK(error_of(m.add_input(network("A"))) == matrix_error::kind::conflict);
@@ -30,14 +30,16 @@ TEST_CASE("inputs and mixes share one namespace") {
 }
 
 TEST_CASE("the channel limit is enforced") {
-  matrix m(engine_config{}, 2);
+  engine_config config;
+  config.max_channels = 2;
+  matrix m(config);
   CHECK_FALSE(m.add_mix("A"));
   CHECK_FALSE(m.add_mix("B"));
   CHECK(error_of(m.add_mix("C")) == matrix_error::kind::limit);
 }
 
 TEST_CASE("routes: add, update, unroute, and 404s") {
-  matrix m(engine_config{}, 100);
+  matrix m(engine_config{});
   m.add_input(network("DJ1"));
   m.add_mix("MIX");
   CHECK(error_of(m.route("NOPE", "DJ1", 0)) == matrix_error::kind::not_found);
@@ -55,7 +57,7 @@ TEST_CASE("routes: add, update, unroute, and 404s") {
 }
 
 TEST_CASE("a route that would make a cycle is a conflict") {
-  matrix m(engine_config{}, 100);
+  matrix m(engine_config{});
   for (auto name : {"A", "B", "C"}) m.add_mix(name);
   CHECK(error_of(m.route("A", "A", 0)) == matrix_error::kind::conflict);
   CHECK_FALSE(m.route("A", "B", 0));
@@ -66,7 +68,7 @@ TEST_CASE("a route that would make a cycle is a conflict") {
 }
 
 TEST_CASE("removing a channel removes every route from and to it") {
-  matrix m(engine_config{}, 100);
+  matrix m(engine_config{});
   m.add_input(network("DJ1"));
   m.add_mix("SUB");
   m.add_mix("MAIN");
@@ -81,7 +83,7 @@ TEST_CASE("removing a channel removes every route from and to it") {
 }
 
 TEST_CASE("compile orders mixes so every submix comes before its users") {
-  matrix m(engine_config{}, 100);
+  matrix m(engine_config{});
   m.add_input(network("IN"));
   for (auto name : {"A", "B", "C", "D"}) m.add_mix(name);
   m.route("A", "B", 0);  // A uses B uses C; D uses A and C
@@ -103,7 +105,7 @@ TEST_CASE("compile orders mixes so every submix comes before its users") {
 }
 
 TEST_CASE("compile ramps each gain from what the previous plan had") {
-  matrix m(engine_config{}, 100);
+  matrix m(engine_config{});
   m.add_input(network("IN"));
   m.add_mix("MIX");
   m.route("MIX", "IN", 0);

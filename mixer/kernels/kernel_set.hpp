@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace mixmatrix::mixer {
+
+/// Peak (absolute) and sum of squares of each channel of an interleaved stereo buffer.
+struct channel_levels {
+  float peak[2];
+  float sum_squares[2];
+};
+
+/// The arithmetic of mixing for one instruction set, as pure functions over interleaved stereo
+/// samples (`samples` counts both channels and is even). Real-time safe: no allocation, no locks.
+/// Pointers need no alignment. Inputs are finite. A ramp runs linearly per frame from `from`,
+/// reaching `to` exactly on the last frame.
+struct kernel_set {
+  const char* name;
+  /// out = in / 32768 (exact).
+  void (*s16_to_float)(const std::int16_t* in, float* out, std::size_t samples);
+  /// acc += sum of gains[i] * sources[i], sources added in order.
+  void (*mix)(float* acc, const float* const* sources, const float* gains, std::size_t count, std::size_t samples);
+  /// acc += gain * source, the gain ramped per frame.
+  void (*mix_ramp)(float* acc, const float* source, std::size_t samples, float from, float to);
+  /// buf *= gain, the gain ramped per frame.
+  void (*apply_gain)(float* buf, std::size_t samples, float from, float to);
+  /// out = round(in * 32768) saturated to int16; returns how many samples saturated.
+  std::uint64_t (*float_to_s16)(const float* in, std::int16_t* out, std::size_t samples);
+  /// Peak and sum of squares of each channel.
+  channel_levels (*measure)(const float* in, std::size_t samples);
+};
+
+/// The scalar reference, which every other set is tested against.
+const kernel_set& scalar_kernels();
+/// SSE2: every x86-64 CPU.
+const kernel_set& sse2_kernels();
+/// AVX2 with FMA.
+const kernel_set& avx2_kernels();
+/// AVX-512 F, BW and VL.
+const kernel_set& avx512_kernels();
+
+}  // namespace mixmatrix::mixer

@@ -1,0 +1,172 @@
+#pragma once
+
+// The kernels, written once over a vector type V that each instruction set's translation unit
+// defines (scalar.cpp, sse2.cpp, avx2.cpp, avx512.cpp) before including this file. V provides:
+//   width; using f (float lanes), i (int32 lanes); load, store, set1, add, mul, madd (a*b+c: fused
+//   where the set has FMA), abs, max, min, lane_offsets (1,1,2,2,3,3,...: the frame of each lane
+//   counted from 1), load_s16 (width int16 to float), to_int (round to nearest even), store_s16
+//   (width int32 to int16, saturating), count_outside (lanes < -32768 or > 32767), to_array.
+// Each kernel runs the vector body, then the same arithmetic one sample at a time for the tail.
+
+#include <cstddef>
+#include <cstdint>
+
+#include "mixer/kernels/kernel_set.hpp"
+
+namespace mixmatrix::mixer::kernels_impl {
+namespace {
+// Internal linkage and compiler builtins on purpose: an inline function shared with other
+// translation units (std::clamp, even std::nearbyint) instantiated here with AVX enabled could be
+// the copy the linker keeps for the whole program, and fault on a CPU without AVX.
+inline float clamp_float(float x, float low, float high) { return x < low ? low : (x > high ? high : x); }
+inline float max_float(float a, float b) { return a < b ? b : a; }
+}  // namespace
+
+template <class V>
+void s16_to_float(const std::int16_t* in, float* out, std::size_t samples) {
+  const auto scale = V::set1(1.0f / 32768.0f);
+  std::size_t i = 0;
+  for (; i + V::width <= samples; i += V::width) V::store(out + i, V::mul(V::load_s16(in + i), scale));
+  for (; i < samples; ++i) out[i] = static_cast<float>(in[i]) * (1.0f / 32768.0f);
+}
+
+// Four sources a pass: the mix bus is loaded and stored once for every four sources summed.
+template <class V>
+void mix(float* acc, const float* const* sources, const float* gains, std::size_t count, std::size_t samples) {
+  std::size_t s = 0;
+  for (; s + 4 <= count; s += 4) {
+    const float* a = sources[s];
+    const float* b = sources[s + 1];
+    const float* c = sources[s + 2];
+    const float* d = sources[s + 3];
+    const auto ga = V::set1(gains[s]);
+    const auto gb = V::set1(gains[s + 1]);
+    const auto gc = V::set1(gains[s + 2]);
+    const auto gd = V::set1(gains[s + 3]);
+    std::size_t i = 0;
+    for (; i + V::width <= samples; i += V::width) {
+      auto x = V::load(acc + i);
+      x = V::madd(ga, V::load(a + i), x);
+      x = V::madd(gb, V::load(b + i), x);
+      x = V::madd(gc, V::load(c + i), x);
+      x = V::madd(gd, V::load(d + i), x);
+      V::store(acc + i, x);
+    }
+    for (; i < samples; ++i) {
+      float x = acc[i];
+      x = V::madd1(gains[s], a[i], x);
+      x = V::madd1(gains[s + 1], b[i], x);
+      x = V::madd1(gains[s + 2], c[i], x);
+      x = V::madd1(gains[s + 3], d[i], x);
+      acc[i] = x;
+    }
+  }
+  for (; s < count; ++s) {
+    const float* a = sources[s];
+    const auto ga = V::set1(gains[s]);
+    std::size_t i = 0;
+    for (; i + V::width <= samples; i += V::width) V::store(acc + i, V::madd(ga, V::load(a + i), V::load(acc + i)));
+    for (; i < samples; ++i) acc[i] = V::madd1(gains[s], a[i], acc[i]);
+  }
+}
+
+// The gain of frame f (from 0) is from + step * (f + 1); the last frame gets `to` exactly.
+template <class V>
+void mix_ramp(float* acc, const float* source, std::size_t samples, float from, float to) {
+  const std::size_t frames = samples / 2;
+  if (frames == 0) return;
+  const float step = (to - from) / static_cast<float>(frames);
+  const std::size_t body = samples - 2;
+  std::size_t i = 0;
+  for (; i + V::width <= body; i += V::width) {
+    const auto frame = V::add(V::set1(static_cast<float>(i / 2)), V::lane_offsets());
+    const auto gain = V::add(V::set1(from), V::mul(V::set1(step), frame));
+    V::store(acc + i, V::madd(gain, V::load(source + i), V::load(acc + i)));
+  }
+  for (; i < body; ++i) {
+    const float gain = from + step * static_cast<float>(i / 2 + 1);
+    acc[i] = V::madd1(gain, source[i], acc[i]);
+  }
+  acc[body] = V::madd1(to, source[body], acc[body]);
+  acc[body + 1] = V::madd1(to, source[body + 1], acc[body + 1]);
+}
+
+template <class V>
+void apply_gain(float* buf, std::size_t samples, float from, float to) {
+  if (from == to) {
+    if (from == 1.0f) return;
+    const auto g = V::set1(from);
+    std::size_t i = 0;
+    for (; i + V::width <= samples; i += V::width) V::store(buf + i, V::mul(V::load(buf + i), g));
+    for (; i < samples; ++i) buf[i] *= from;
+    return;
+  }
+  const std::size_t frames = samples / 2;
+  if (frames == 0) return;
+  const float step = (to - from) / static_cast<float>(frames);
+  const std::size_t body = samples - 2;
+  std::size_t i = 0;
+  for (; i + V::width <= body; i += V::width) {
+    const auto frame = V::add(V::set1(static_cast<float>(i / 2)), V::lane_offsets());
+    const auto gain = V::add(V::set1(from), V::mul(V::set1(step), frame));
+    V::store(buf + i, V::mul(V::load(buf + i), gain));
+  }
+  for (; i < body; ++i) buf[i] *= from + step * static_cast<float>(i / 2 + 1);
+  buf[body] *= to;
+  buf[body + 1] *= to;
+}
+
+// Clamped to one step beyond full scale before the conversion, so out-of-range values neither
+// overflow int32 nor hide from the clip count; the int16 store then saturates.
+template <class V>
+std::uint64_t float_to_s16(const float* in, std::int16_t* out, std::size_t samples) {
+  const auto scale = V::set1(32768.0f);
+  const auto low = V::set1(-32769.0f);
+  const auto high = V::set1(32768.0f);
+  std::uint64_t clips = 0;
+  std::size_t i = 0;
+  for (; i + V::width <= samples; i += V::width) {
+    const auto rounded = V::to_int(V::min(V::max(V::mul(V::load(in + i), scale), low), high));
+    clips += V::count_outside(rounded);
+    V::store_s16(out + i, rounded);
+  }
+  for (; i < samples; ++i) {
+    const float scaled = __builtin_nearbyintf(clamp_float(in[i] * 32768.0f, -32769.0f, 32768.0f));
+    clips += scaled > 32767.0f || scaled < -32768.0f;
+    out[i] = static_cast<std::int16_t>(clamp_float(scaled, -32768.0f, 32767.0f));
+  }
+  return clips;
+}
+
+template <class V>
+channel_levels measure(const float* in, std::size_t samples) {
+  auto peak = V::set1(0.0f);
+  auto squares = V::set1(0.0f);
+  std::size_t i = 0;
+  for (; i + V::width <= samples; i += V::width) {
+    const auto x = V::load(in + i);
+    peak = V::max(peak, V::abs(x));
+    squares = V::madd(x, x, squares);
+  }
+  float p[V::width];
+  float q[V::width];
+  V::to_array(peak, p);
+  V::to_array(squares, q);
+  channel_levels levels{{0.0f, 0.0f}, {0.0f, 0.0f}};
+  for (std::size_t lane = 0; lane < V::width; ++lane) {
+    levels.peak[lane % 2] = max_float(levels.peak[lane % 2], p[lane]);
+    levels.sum_squares[lane % 2] += q[lane];
+  }
+  for (; i < samples; ++i) {
+    levels.peak[i % 2] = max_float(levels.peak[i % 2], __builtin_fabsf(in[i]));
+    levels.sum_squares[i % 2] = V::madd1(in[i], in[i], levels.sum_squares[i % 2]);
+  }
+  return levels;
+}
+
+template <class V>
+constexpr kernel_set make_kernel_set(const char* name) {
+  return kernel_set{name, &s16_to_float<V>, &mix<V>, &mix_ramp<V>, &apply_gain<V>, &float_to_s16<V>, &measure<V>};
+}
+
+}  // namespace mixmatrix::mixer::kernels_impl
