@@ -8,6 +8,7 @@
 
 #include "mixer/block_broadcast.hpp"
 #include "mixer/engine_config.hpp"
+#include "mixer/meter.hpp"
 
 namespace mixmatrix::mixer {
 
@@ -26,7 +27,7 @@ struct channel_counters {
 };
 
 /// One named channel of the backplane: its output (the blocks listeners and recorders read),
-/// its float bus (what mixes read, engine thread only) and its counters. Created and destroyed
+/// its float bus (what mixes read, engine thread only), its meter and its counters. Created and destroyed
 /// on the control thread; shared with the engine through plans.
 class channel {
  public:
@@ -44,6 +45,10 @@ class channel {
   block_broadcast& output() { return output_; }
   /// This block's samples as float, interleaved: engine thread only.
   std::span<float> bus() { return bus_; }
+  /// Levels over the last 100 ms: the engine records, any thread reads.
+  mixer::meter& meter() { return meter_; }
+  /// Levels over the last 100 ms.
+  const mixer::meter& meter() const { return meter_; }
   /// The channel's counters.
   channel_counters& counters() { return counters_; }
   /// The channel's counters.
@@ -54,6 +59,7 @@ class channel {
   channel_kind kind_;
   block_broadcast output_;
   std::vector<float> bus_;
+  mixer::meter meter_;
   channel_counters counters_;
 };
 

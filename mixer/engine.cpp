@@ -29,6 +29,7 @@ void engine::process_block() {
       in->render(pcm_);
       publish(*in, pcm_);
       k.s16_to_float(pcm_.data(), in->bus().data(), pcm_.size());
+      in->meter().record(k.measure(in->bus().data(), pcm_.size()));
     }
     for (const mix_step& m : plan->mixes) process_mix(*plan, m, fresh);
   }
@@ -41,6 +42,7 @@ void engine::process_mix(const mix_plan& plan, const mix_step& m, bool fresh) {
   std::fill(bus.begin(), bus.end(), 0.0f);
   const float master_from = fresh ? m.master_from : m.master_to;
   if (master_from == 0.0f && m.master_to == 0.0f) {
+    m.mix->meter().record(channel_levels{{0.0f, 0.0f}, {0.0f, 0.0f}});
     publish(*m.mix, silence_);
     return;
   }
@@ -57,6 +59,7 @@ void engine::process_mix(const mix_plan& plan, const mix_step& m, bool fresh) {
   }
   k.mix(bus.data(), sources_.data(), gains_.data(), steady, bus.size());
   k.apply_gain(bus.data(), bus.size(), master_from, m.master_to);
+  m.mix->meter().record(k.measure(bus.data(), bus.size()));  // before saturation: peaks above 0 dBFS show
   const std::uint64_t clips = k.float_to_s16(bus.data(), pcm_.data(), bus.size());
   if (clips) m.mix->counters().clips.fetch_add(clips, std::memory_order_relaxed);
   publish(*m.mix, pcm_);

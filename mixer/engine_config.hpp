@@ -25,6 +25,11 @@ struct engine_config {
   }
   /// Samples (both channels) in one block.
   std::size_t block_samples() const { return block_frames * channels_per_frame; }
+  /// Blocks in the meters' 100 ms window (at least 1).
+  std::size_t meter_blocks() const {
+    const std::size_t blocks = (frames_for_ms(100) + block_frames / 2) / block_frames;
+    return blocks < 1 ? 1 : blocks;
+  }
   /// Blocks kept by each channel's output for its listeners (at least 4).
   std::size_t history_blocks() const {
     const std::size_t blocks = (frames_for_ms(listener_buffer_ms) + block_frames - 1) / block_frames;

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace mixmatrix::protocol {
 
@@ -77,6 +78,10 @@ struct kamaelia_query {
   std::string mix;
   std::optional<std::string> source;
 };
+/// `meters [NAME ...]`: every channel when no name is given.
+struct meters {
+  std::vector<std::string> names;
+};
 /// `ping`
 struct ping {};
 /// `quit`
@@ -88,7 +93,7 @@ struct quit {};
 using command = std::variant<cmd::help, cmd::list, cmd::show, cmd::add_network_input, cmd::add_tone_input,
                              cmd::remove_input, cmd::add_mix, cmd::remove_mix, cmd::switch_mix, cmd::route,
                              cmd::unroute, cmd::gain, cmd::mute, cmd::kamaelia_switch, cmd::kamaelia_query,
-                             cmd::ping, cmd::quit>;
+                             cmd::meters, cmd::ping, cmd::quit>;
 
 /// True for commands that change the scene (and so are saved and announced).
 bool changes_scene(const command& c);

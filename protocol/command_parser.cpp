@@ -204,6 +204,15 @@ result<command> parse_command(const std::vector<std::string>& words) {
   if (is("gain")) return parse_gain(c);
   if (is("switch")) return parse_switch(c);
   if (is("query")) return parse_query(c);
+  if (is("meters")) {
+    cmd::meters m;
+    while (!c.done()) {
+      auto name = parse_name(c.take());
+      if (!name) return name.error();
+      m.names.push_back(name.value());
+    }
+    return m;
+  }
   if (is("ping")) return c.done() ? result<command>(cmd::ping{}) : syntax("ping");
   if (is("quit")) return c.done() ? result<command>(cmd::quit{}) : syntax("quit");
   return failure{code::bad_request, "unknown command (type help)"};
@@ -211,7 +220,7 @@ result<command> parse_command(const std::vector<std::string>& words) {
 
 bool changes_scene(const command& c) {
   return !(std::holds_alternative<cmd::help>(c) || std::holds_alternative<cmd::list>(c) ||
-           std::holds_alternative<cmd::show>(c) || std::holds_alternative<cmd::kamaelia_query>(c) ||
+           std::holds_alternative<cmd::show>(c) || std::holds_alternative<cmd::kamaelia_query>(c) || std::holds_alternative<cmd::meters>(c) ||
            std::holds_alternative<cmd::ping>(c) || std::holds_alternative<cmd::quit>(c));
 }
 

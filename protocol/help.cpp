@@ -4,7 +4,7 @@
 
 namespace mixmatrix::protocol {
 namespace {
-constexpr std::array<command_help, 22> table{{
+constexpr std::array<command_help, 23> table{{
     {"help [COMMAND]", "the command list, or one command's syntax"},
     {"list", "one line per channel (inputs and mixes)"},
     {"show NAME", "one channel in detail; for a mix, one line per crosspoint"},
@@ -23,6 +23,7 @@ constexpr std::array<command_help, 22> table{{
     {"unmute MIX SOURCE", "switches a crosspoint on"},
     {"SWITCH MIX SOURCE|ALL ON|OFF|ONLY", "Kamaelia: unmute, mute or solo crosspoints"},
     {"QUERY MIX SOURCE|ALL", "Kamaelia: ON or OFF per crosspoint, in route order"},
+    {"meters [NAME ...]", "peak and RMS per channel in dBFS over the last 100 ms, and clips since start"},
     {"ping", "replies OK pong"},
     {"quit", "replies OK bye and closes the connection"},
     {"stream: SEND NAME [s16le RATE 2]", "on the stream port: feed input NAME with raw PCM"},

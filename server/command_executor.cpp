@@ -1,5 +1,6 @@
 #include "server/command_executor.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 
@@ -29,6 +30,14 @@ failure to_failure(const mixer::matrix_error& e) {
 }
 
 std::string yes_no(bool b) { return b ? "yes" : "no"; }
+
+// A level in dBFS with one decimal, or -inf.
+std::string level(double db) {
+  if (std::isinf(db)) return "-inf";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", db);
+  return text;
+}
 
 std::string number(double v) {
   char text[32];
@@ -278,6 +287,19 @@ command_executor::reply command_executor::run(const protocol::cmd::kamaelia_quer
   std::string words;
   for (const auto& x : mix->routes) words += (words.empty() ? "" : " ") + std::string(x.muted ? "OFF" : "ON");
   return words + "\n";
+}
+
+command_executor::reply command_executor::run(const protocol::cmd::meters& c) {
+  const std::vector<std::string> names = c.names.empty() ? matrix_.names() : c.names;
+  std::string lines;
+  for (const std::string& name : names) {
+    const auto ch = matrix_.find(name);
+    if (!ch) return failure{code::not_found, "no such channel " + name};
+    const auto r = ch->meter().read();
+    lines += name + " peak=" + level(r.peak_db[0]) + "," + level(r.peak_db[1]) + " rms=" + level(r.rms_db[0]) + "," +
+             level(r.rms_db[1]) + " clips=" + std::to_string(ch->counters().clips.load()) + "\n";
+  }
+  return lines;
 }
 
 command_executor::reply command_executor::run(const protocol::cmd::ping&) { return std::string{}; }

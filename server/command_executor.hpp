@@ -58,6 +58,7 @@ class command_executor {
   reply run(const protocol::cmd::mute& c);
   reply run(const protocol::cmd::kamaelia_switch& c);
   reply run(const protocol::cmd::kamaelia_query& c);
+  reply run(const protocol::cmd::meters& c);
   reply run(const protocol::cmd::ping& c);
   reply run(const protocol::cmd::quit& c);
 

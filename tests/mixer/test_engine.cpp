@@ -203,3 +203,22 @@ TEST_CASE("removing a channel mid-stream swaps plans without a hitch") {
   CHECK(r.eng.plans().held() == 1);
   CHECK(r.m.find("MIX")->output().published() == 10);
 }
+
+TEST_CASE("the engine meters every channel: a -6 dBFS sine reads -6 peak and -9 RMS") {
+  rig r;
+  r.tone("T", 1000, -6.0206);
+  r.m.add_mix("MIX");
+  r.m.route("MIX", "T", 0);
+  r.m.set_master("MIX", -6.0206);
+  r.publish();
+  for (int i = 0; i < 40; ++i) r.eng.process_block();
+  const auto input = r.m.find("T")->meter().read();
+  CHECK(input.peak_db[0] == doctest::Approx(-6.02).epsilon(0.01));
+  CHECK(input.rms_db[1] == doctest::Approx(-9.03).epsilon(0.01));
+  const auto mix = r.m.find("MIX")->meter().read();
+  CHECK(mix.peak_db[0] == doctest::Approx(-12.04).epsilon(0.01));
+  r.m.set_on("MIX", false);
+  r.publish();
+  for (int i = 0; i < 40; ++i) r.eng.process_block();
+  CHECK(std::isinf(r.m.find("MIX")->meter().read().peak_db[0]));
+}

@@ -96,6 +96,25 @@ TEST_CASE("gain, mute and mix on/off show up in show") {
   CHECK(c.command("input remove A").status == "ERR 404 no such input A");
 }
 
+TEST_CASE("meters report each channel's peak and RMS in dBFS") {
+  test_server server;
+  control_client c(server.control_port);
+  c.command("input add T tone 1000 -6");
+  c.command("input add IDLE");
+  c.command("mix add M");
+  c.command("route M T 7");
+  std::this_thread::sleep_for(300ms);
+  auto all = c.command("meters");
+  REQUIRE(all.ok());
+  REQUIRE(all.data.size() == 3);
+  CHECK(all.data[0] == "IDLE peak=-inf,-inf rms=-inf,-inf clips=0");
+  CHECK(all.data[1].starts_with("M peak=1.0,1.0 rms=-2.0,-2.0 clips="));
+  CHECK(all.data[1].find("clips=0") == std::string::npos);  // +7 dB on a -6 dBFS peak clips
+  CHECK(all.data[2] == "T peak=-6.0,-6.0 rms=-9.0,-9.0 clips=0");
+  CHECK(c.command("meters T").data.size() == 1);
+  CHECK(c.command("meters T NOPE").status == "ERR 404 no such channel NOPE");
+}
+
 TEST_CASE("help lists every command and explains one") {
   test_server server;
   auto all = server.command("help");
