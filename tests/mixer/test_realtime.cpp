@@ -1,0 +1,100 @@
+// The engine's real-time contract, checked: a counting allocation hook is armed on the engine
+// thread around every process_block() while the control side changes routes, adds and removes
+// channels, reads meters and copies blocks as listeners do.
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <thread>
+#include <vector>
+
+#include "mixer/engine.hpp"
+#include "mixer/matrix.hpp"
+
+namespace {
+thread_local bool armed = false;
+std::atomic<std::uint64_t> allocations_while_armed{0};
+
+void* counted_allocation(std::size_t size) {
+  if (armed) allocations_while_armed.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+}  // namespace
+
+void* operator new(std::size_t size) { return counted_allocation(size); }
+void* operator new[](std::size_t size) { return counted_allocation(size); }
+void operator delete(void* p) noexcept {
+  if (armed && p) allocations_while_armed.fetch_add(1, std::memory_order_relaxed);
+  std::free(p);
+}
+void operator delete[](void* p) noexcept { operator delete(p); }
+void operator delete(void* p, std::size_t) noexcept { operator delete(p); }
+void operator delete[](void* p, std::size_t) noexcept { operator delete(p); }
+
+using namespace mixmatrix::mixer;
+
+TEST_CASE("the allocation hook counts what it should") {
+  armed = true;
+  auto* p = new std::vector<int>(100);
+  delete p;
+  armed = false;
+  CHECK(allocations_while_armed.exchange(0) == 4);  // the vector, its storage, and their frees
+}
+
+TEST_CASE("the engine allocates and frees nothing while the control side churns") {
+  engine_config config;
+  engine eng(config);
+  matrix m(config);
+  for (int i = 0; i < 8; ++i) {
+    auto in = std::make_shared<input_channel>("T" + std::to_string(i), config, 200.0 + 100 * i, -20.0);
+    REQUIRE_FALSE(m.add_input(in));
+  }
+  auto net = std::make_shared<input_channel>("NET", config, 20u);
+  REQUIRE_FALSE(m.add_input(net));
+  net->attach_sender("test");
+  REQUIRE_FALSE(m.add_mix("SUB"));
+  REQUIRE_FALSE(m.add_mix("MAIN"));
+  m.route("MAIN", "SUB", -3);
+  eng.plans().publish(m.compile());
+
+  std::atomic<bool> done{false};
+  std::atomic<std::uint64_t> ticks{0};
+  std::thread engine_thread([&] {
+    while (!done) {
+      armed = true;
+      eng.process_block();
+      armed = false;
+      ++ticks;
+    }
+  });
+  std::vector<std::byte> block(config.block_samples() * 2);
+  std::vector<std::int16_t> pcm(config.block_samples(), 1000);
+  for (int round = 0; round < 400; ++round) {
+    const std::string t = "T" + std::to_string(round % 8);
+    m.route(round % 2 ? "MAIN" : "SUB", t, -static_cast<double>(round % 24));
+    if (round % 3 == 0) m.set_muted(round % 2 ? "MAIN" : "SUB", t, true);
+    if (round % 5 == 0) m.unroute("SUB", "T" + std::to_string((round + 3) % 8));
+    if (round % 7 == 0) m.set_on("SUB", round % 14 == 0);
+    if (round % 11 == 0) {
+      m.add_mix("EXTRA");
+      m.route("EXTRA", "NET", 0);
+    }
+    if (round % 11 == 5) m.remove("EXTRA", channel_kind::mix);
+    net->ring().write(std::as_bytes(std::span(pcm)));
+    eng.plans().publish(m.compile());
+    for (const auto& name : m.names()) {
+      auto ch = m.find(name);
+      ch->meter().read();
+      ch->output().copy(ch->output().published() - 1, block);
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  done = true;
+  engine_thread.join();
+  MESSAGE(ticks.load() << " engine ticks during 400 plan changes");
+  CHECK(ticks > 100);
+  CHECK(allocations_while_armed == 0);
+}
