@@ -29,11 +29,10 @@ class engine {
 
  private:
   void publish(channel& ch, std::span<const std::int16_t> pcm);
-  void process_mix(const mix_plan& plan, const mix_step& m, bool fresh);
+  void process_mix(const mix_plan& plan, const mix_step& m);
 
   engine_config config_;
   plan_exchange plans_;
-  const mix_plan* current_ = nullptr;
   std::vector<std::int16_t> pcm_;
   std::vector<std::int16_t> silence_;
   std::vector<const float*> sources_;  // one mix's steady crosspoints, gathered for kernels().mix

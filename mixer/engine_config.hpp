@@ -18,10 +18,16 @@ struct engine_config {
   std::uint32_t input_buffer_ms = 1000;     ///< capacity of a network input's ring
   std::uint32_t listener_buffer_ms = 500;   ///< how far a listener may lag before it loses blocks
   std::size_t max_channels = 4096;          ///< inputs and mixes together (sizes the engine's scratch)
+  std::uint32_t ramp_ms = 5;                ///< how long a gain, mute, route or on/off change takes
 
   /// Frames in `ms` milliseconds, rounded up.
   std::size_t frames_for_ms(std::uint32_t ms) const {
     return (static_cast<std::size_t>(rate) * ms + 999) / 1000;
+  }
+  /// Frames a gain change takes (at least 1).
+  std::uint32_t ramp_frames() const {
+    const auto frames = static_cast<std::uint32_t>(frames_for_ms(ramp_ms));
+    return frames < 1 ? 1 : frames;
   }
   /// Samples (both channels) in one block.
   std::size_t block_samples() const { return block_frames * channels_per_frame; }

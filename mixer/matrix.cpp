@@ -52,6 +52,8 @@ matrix_status matrix::remove(const std::string& name, channel_kind kind) {
   for (auto& [other, e] : channels_) {
     if (e.mix) std::erase_if(e.mix->routes, [&](const crosspoint& x) { return x.source->name() == name; });
   }
+  const channel* gone = it->second.ch.get();
+  std::erase_if(fading_, [&](const fading_route& f) { return f.mix == gone || f.source.get() == gone; });
   channels_.erase(it);
   return std::nullopt;
 }
@@ -98,15 +100,24 @@ matrix_status matrix::route(const std::string& mix, const std::string& source, d
   if (it->second.mix && (source == mix || uses(*it->second.mix, m->bus.get()))) {
     return matrix_error{matrix_error::kind::conflict, "route " + source + " into " + mix + " would make a cycle"};
   }
-  m->routes.push_back(crosspoint{it->second.ch, gain_db, false});
+  crosspoint x{it->second.ch, gain_db, false};
+  // Routed again while still fading out: carry on from the gain it has now.
+  auto fading = std::find_if(fading_.begin(), fading_.end(),
+                             [&](const fading_route& f) { return f.mix == m->bus.get() && f.source == x.source; });
+  if (fading != fading_.end()) {
+    x.gain = fading->gain;
+    fading_.erase(fading);
+  }
+  m->routes.push_back(std::move(x));
   return std::nullopt;
 }
 
 matrix_status matrix::unroute(const std::string& mix, const std::string& source) {
   auto [x, error] = lookup_crosspoint(mix, source);
   if (error) return error;
-  auto& routes = channels_.at(mix).mix->routes;
-  routes.erase(routes.begin() + (x - routes.data()));
+  mix_state& m = *channels_.at(mix).mix;
+  fading_.push_back(fading_route{m.bus.get(), x->source, x->gain});
+  m.routes.erase(m.routes.begin() + (x - m.routes.data()));
   return std::nullopt;
 }
 
@@ -177,35 +188,24 @@ std::shared_ptr<const mix_plan> matrix::compile() {
       plan->inputs.push_back(static_cast<input_channel*>(e.ch.get()));
     }
   }
-  std::map<gain_key, float> gains;
-  auto ramp = [&](const channel* mix, const channel* source, float to) {
-    auto previous = published_gains_.find({mix, source});
-    gains[{mix, source}] = to;
-    return previous == published_gains_.end() ? 0.0f : previous->second;  // a new crosspoint fades in
-  };
-  std::map<const channel*, channel*> present;
-  for (const auto& ch : plan->channels) present.emplace(ch.get(), ch.get());
+  // A fade whose gain reached 0 by the engine's last block is over.
+  std::erase_if(fading_, [](const fading_route& f) { return f.gain->current() == 0.0f; });
   for (const mix_state* m : order) {
-    mix_step step{m->bus.get(), static_cast<std::uint32_t>(plan->routes.size()), 0, 0.0f, 0.0f, m->on};
+    mix_step step{m->bus.get(), m->master.get(), m->on ? db_to_gain(m->master_db) : 0.0f,
+                  static_cast<std::uint32_t>(plan->routes.size()), 0};
+    plan->ramps.push_back(m->master);
     for (const crosspoint& x : m->routes) {
-      const float to = x.muted ? 0.0f : db_to_gain(x.gain_db);
-      plan->routes.push_back(route_step{x.source.get(), ramp(m->bus.get(), x.source.get(), to), to});
+      plan->routes.push_back(route_step{x.source.get(), x.gain.get(), x.muted ? 0.0f : db_to_gain(x.gain_db)});
+      plan->ramps.push_back(x.gain);
     }
-    // An unrouted crosspoint whose source still exists fades out over this plan's first block.
-    // It is not remembered, so the next plan no longer carries it.
-    for (auto it = published_gains_.lower_bound({m->bus.get(), nullptr});
-         it != published_gains_.end() && it->first.first == m->bus.get(); ++it) {
-      const auto source = present.find(it->first.second);
-      if (it->first.second && it->second != 0.0f && !gains.contains(it->first) && source != present.end()) {
-        plan->routes.push_back(route_step{source->second, it->second, 0.0f});
-      }
+    for (const fading_route& f : fading_) {
+      if (f.mix != m->bus.get()) continue;
+      plan->routes.push_back(route_step{f.source.get(), f.gain.get(), 0.0f});
+      plan->ramps.push_back(f.gain);
     }
     step.route_count = static_cast<std::uint32_t>(plan->routes.size()) - step.first_route;
-    step.master_to = m->on ? db_to_gain(m->master_db) : 0.0f;
-    step.master_from = ramp(m->bus.get(), nullptr, step.master_to);
     plan->mixes.push_back(step);
   }
-  published_gains_ = std::move(gains);
   return plan;
 }
 

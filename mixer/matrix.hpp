@@ -10,6 +10,7 @@
 
 #include "mixer/channel.hpp"
 #include "mixer/engine_config.hpp"
+#include "mixer/gain_ramp.hpp"
 #include "mixer/input_channel.hpp"
 #include "mixer/mix_plan.hpp"
 
@@ -30,6 +31,7 @@ struct crosspoint {
   std::shared_ptr<channel> source;
   double gain_db = 0.0;
   bool muted = false;
+  std::shared_ptr<gain_ramp> gain = std::make_shared<gain_ramp>();  ///< the engine's live gain
 };
 
 /// A mix and its crosspoints, in the order they were routed.
@@ -38,6 +40,7 @@ struct mix_state {
   bool on = true;
   double master_db = 0.0;
   std::vector<crosspoint> routes;
+  std::shared_ptr<gain_ramp> master = std::make_shared<gain_ramp>();  ///< the engine's live master gain
 
   /// The crosspoint from `source`, or null.
   crosspoint* find(const std::string& source);
@@ -86,15 +89,22 @@ class matrix {
   /// How many channels there are.
   std::size_t size() const { return channels_.size(); }
 
-  /// Compiles the matrix into a plan whose gains ramp from those of the previous compile. Allocates.
+  /// Compiles the matrix into a plan for the engine; unrouted crosspoints still fading out are
+  /// carried until their gain reaches 0. Allocates.
   std::shared_ptr<const mix_plan> compile();
+  /// True while unrouted crosspoints are carried in plans: compile again once they have faded.
+  bool has_fades() const { return !fading_.empty(); }
 
  private:
   struct entry {
     std::shared_ptr<channel> ch;
     std::optional<mix_state> mix;
   };
-  using gain_key = std::pair<const channel*, const channel*>;  // (mix, source); source null: master
+  struct fading_route {
+    const channel* mix;
+    std::shared_ptr<channel> source;
+    std::shared_ptr<gain_ramp> gain;
+  };
 
   matrix_status check_new_name(const std::string& name) const;
   std::pair<mix_state*, matrix_status> lookup_mix(const std::string& name);
@@ -105,7 +115,7 @@ class matrix {
 
   engine_config config_;
   std::map<std::string, entry> channels_;
-  std::map<gain_key, float> published_gains_;
+  std::vector<fading_route> fading_;
 };
 
 }  // namespace mixmatrix::mixer

@@ -106,6 +106,10 @@ protocol::result<std::shared_ptr<mixer::channel>> command_executor::channel_for_
   return failure{code::not_found, "no such channel " + name};
 }
 
+void command_executor::drop_finished_fades() {
+  if (matrix_.has_fades()) engine_.plans().publish(matrix_.compile());
+}
+
 void command_executor::stop() { ports_.clear(); }
 
 command_executor::reply command_executor::changed(const mixer::matrix_status& status) {

@@ -37,6 +37,8 @@ class command_executor {
   /// For LISTEN: the channel `name`.
   protocol::result<std::shared_ptr<mixer::channel>> channel_for_listener(const std::string& name);
 
+  /// Publishes a plan without the crosspoints that have finished fading out, if there are any.
+  void drop_finished_fades();
   /// Closes every raw port and disconnects every session.
   void stop();
 

@@ -87,6 +87,7 @@ void mixmatrix_server::shutdown() {
 }
 
 void mixmatrix_server::do_housekeeping() {
+  executor_.drop_finished_fades();
   engine_.plans().collect();
   housekeeping_.expires_after(std::chrono::milliseconds(100));
   housekeeping_.async_wait([this](const error_code& ec) {

@@ -17,6 +17,7 @@ A networked audio mixing matrix: raw PCM streams in, mixes out, controlled over 
   --rate HZ                engine and wire sample rate (default 44100)
   --block FRAMES           engine block in frames (default 256)
   --latency MS             default jitter-buffer target of a network input (default 20)
+  --ramp MS                how long gain, mute, route and on/off changes take (default 5)
   --input-buffer MS        capacity of a network input's buffer (default 1000)
   --listener-buffer MS     how far a listener may lag before it loses blocks (default 500)
   --load FILE              run the control commands in FILE at start
@@ -60,7 +61,7 @@ parsed_options parse_server_options(const std::vector<std::string>& args) {
         "--control",     "--stream",        "--rate",         "--block",          "--latency",
         "--input-buffer", "--listener-buffer", "--load",       "--max-clients",    "--max-listeners",
         "--max-channels", "--max-line",      "--max-bad-lines", "--handshake-timeout", "--listener-timeout",
-        "--log-level",   "--rt-priority"};
+        "--log-level",   "--rt-priority",   "--ramp"};
     if (std::find(valued.begin(), valued.end(), flag) == valued.end()) {
       return fail(flag.starts_with("-") ? "unknown option " + flag + " (try --help)"
                                         : "unexpected argument '" + flag + "' (try --help)");
@@ -106,6 +107,8 @@ parsed_options parse_server_options(const std::vector<std::string>& args) {
         o.handshake_timeout = std::chrono::milliseconds(number(10, 3600000));
       } else if (flag == "--listener-timeout") {
         o.listener_timeout = std::chrono::milliseconds(number(10, 3600000));
+      } else if (flag == "--ramp") {
+        o.engine.ramp_ms = static_cast<std::uint32_t>(number(0, 10000));
       } else if (flag == "--rt-priority") {
         o.rt_priority = static_cast<int>(number(0, 99));
       } else if (flag == "--log-level") {

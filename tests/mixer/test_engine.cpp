@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -113,8 +114,8 @@ TEST_CASE("mixing is a sum, not Kamaelia's divide-by-N") {
   CHECK(r.last_block("MIX") == constant(r.config.block_samples(), 1234));
 }
 
-TEST_CASE("a new plan's gain change ramps across one block, then holds") {
-  rig r;
+TEST_CASE("a gain change ramps over the ramp time, then holds") {
+  rig r;  // block 256 frames, ramp 5 ms = 221 frames
   auto in = r.network("IN");
   r.m.add_mix("MIX");
   r.m.route("MIX", "IN", 0);
@@ -128,14 +129,65 @@ TEST_CASE("a new plan's gain change ramps across one block, then holds") {
   r.publish();
   r.eng.process_block();
   const auto ramp = r.last_block("MIX");
+  const std::size_t end = 2 * r.config.ramp_frames();
   CHECK(ramp[0] > 16000);  // starts near the old gain
-  CHECK(ramp[samples - 1] == 0);  // ends on the new one
-  for (std::size_t i = 2; i < samples; i += 2) CHECK(ramp[i] <= ramp[i - 2]);
+  for (std::size_t i = 2; i < end; i += 2) CHECK(ramp[i] <= ramp[i - 2]);
+  CHECK(ramp[end - 1] == 0);  // reaches the new gain after the ramp time
+  CHECK(std::all_of(ramp.begin() + static_cast<std::ptrdiff_t>(end), ramp.end(), [](std::int16_t x) { return x == 0; }));
   r.eng.process_block();
   CHECK(r.last_block("MIX") == constant(samples, 0));
 }
 
-TEST_CASE("unroute fades the source out across one block instead of cutting it") {
+TEST_CASE("a ramp longer than a block spans blocks, and a plan swap mid-ramp does not restart it") {
+  engine_config config;
+  config.ramp_ms = 20;  // 882 frames: three and a half blocks
+  rig r(config);
+  auto in = r.network("IN");
+  r.m.add_mix("MIX");
+  r.m.route("MIX", "IN", -INFINITY);
+  r.publish();
+  for (int b = 0; b < 4; ++b) r.eng.process_block();  // the new mix's own master fade-in completes
+  feed(*in, constant(r.config.block_samples() * 8, 20000));
+  r.m.set_gain("MIX", "IN", 0);
+  r.publish();
+  std::vector<std::int16_t> heard;
+  for (int b = 0; b < 6; ++b) {
+    if (b == 2) r.publish();  // an unrelated republish mid-ramp
+    r.eng.process_block();
+    const auto block = r.last_block("MIX");
+    heard.insert(heard.end(), block.begin(), block.end());
+  }
+  for (std::size_t i = 2; i < heard.size(); i += 2) CHECK(heard[i] >= heard[i - 2]);
+  CHECK(heard[2 * 440] == doctest::Approx(10000).epsilon(0.01));  // halfway after 441 frames
+  CHECK(heard[2 * 881] == 20000);
+  CHECK(heard.back() == 20000);
+}
+
+TEST_CASE("muting and unmuting a full-scale sine never jumps more than the sine's own slope") {
+  rig r;
+  r.tone("T", 1000, 0.0);
+  r.m.add_mix("MIX");
+  r.m.route("MIX", "T", 0);
+  r.publish();
+  std::vector<std::int16_t> heard;
+  for (int b = 0; b < 60; ++b) {
+    if (b % 10 == 5) {
+      r.m.set_muted("MIX", "T", b % 20 == 5);
+      r.publish();
+    }
+    r.eng.process_block();
+    const auto block = r.last_block("MIX");
+    heard.insert(heard.end(), block.begin(), block.end());
+  }
+  // The sine's steepest step is 2 pi f A / rate; a 5 ms ramp adds at most A / 221 to it.
+  const double slope = 2 * 3.14159265 * 1000 * 32767 / 44100 + 32767.0 / 221 + 2;
+  int steepest = 0;
+  for (std::size_t i = 2; i < heard.size(); i += 2) steepest = std::max(steepest, std::abs(heard[i] - heard[i - 2]));
+  CHECK(steepest <= slope);
+  MESSAGE("steepest step " << steepest << ", allowed " << slope);
+}
+
+TEST_CASE("unroute fades the source out instead of cutting it") {
   rig r;
   auto in = r.network("IN");
   r.m.add_mix("MIX");
@@ -150,11 +202,10 @@ TEST_CASE("unroute fades the source out across one block instead of cutting it")
   r.eng.process_block();
   const auto fade = r.last_block("MIX");
   CHECK(fade[0] > 16000);
-  CHECK(fade[samples - 1] == 0);
+  CHECK(fade[2 * r.config.ramp_frames() - 1] == 0);
   r.eng.process_block();
   CHECK(r.last_block("MIX") == constant(samples, 0));
-  r.publish();  // the next plan no longer carries the faded route
-  CHECK(r.m.compile()->routes.empty());
+  CHECK(r.m.compile()->routes.empty());  // the next plan no longer carries the faded route
 }
 
 TEST_CASE("a mix that is off emits digital silence and its listeners keep their clock") {

@@ -104,22 +104,52 @@ TEST_CASE("compile orders mixes so every submix comes before its users") {
   CHECK(plan->channels.size() == 5);
 }
 
-TEST_CASE("compile ramps each gain from what the previous plan had") {
+TEST_CASE("compile gives targets, and each crosspoint keeps its ramp across plans") {
   matrix m(engine_config{});
   m.add_input(network("IN"));
   m.add_mix("MIX");
   m.route("MIX", "IN", 0);
   auto first = m.compile();
-  CHECK(first->routes[0].from == 0.0f);  // a new crosspoint fades in
-  CHECK(first->routes[0].to == 1.0f);
-  CHECK(first->mixes[0].master_from == 0.0f);
+  CHECK(first->routes[0].target == 1.0f);
+  CHECK(first->mixes[0].master_target == 1.0f);
   m.set_gain("MIX", "IN", -6.0206);
   m.set_on("MIX", false);
   auto second = m.compile();
-  CHECK(second->routes[0].from == 1.0f);
-  CHECK(second->routes[0].to == doctest::Approx(0.5));
-  CHECK(second->mixes[0].master_from == 1.0f);
-  CHECK(second->mixes[0].master_to == 0.0f);  // off: ramps down, then costs nothing
+  CHECK(second->routes[0].gain == first->routes[0].gain);  // the same live gain, so the ramp carries on
+  CHECK(second->routes[0].target == doctest::Approx(0.5));
+  CHECK(second->mixes[0].master_target == 0.0f);  // off: ramps down, then costs nothing
   m.set_muted("MIX", "IN", true);
-  CHECK(m.compile()->routes[0].to == 0.0f);
+  CHECK(m.compile()->routes[0].target == 0.0f);
+}
+
+TEST_CASE("an unrouted crosspoint is carried at target 0 until it has faded") {
+  matrix m(engine_config{});
+  m.add_input(network("IN"));
+  m.add_mix("MIX");
+  m.route("MIX", "IN", 0);
+  auto routed = m.compile();
+  gain_ramp* live = routed->routes[0].gain;
+  live->advance(1.0f, 256, 10);  // the engine has made it audible
+  m.unroute("MIX", "IN");
+  CHECK(m.has_fades());
+  auto fading = m.compile();
+  REQUIRE(fading->routes.size() == 1);
+  CHECK(fading->routes[0].gain == live);
+  CHECK(fading->routes[0].target == 0.0f);
+  live->advance(0.0f, 256, 10);  // the engine has faded it out
+  CHECK(m.compile()->routes.empty());
+  CHECK_FALSE(m.has_fades());
+}
+
+TEST_CASE("routing again during a fade continues from the live gain") {
+  matrix m(engine_config{});
+  m.add_input(network("IN"));
+  m.add_mix("MIX");
+  m.route("MIX", "IN", 0);
+  gain_ramp* live = m.compile()->routes[0].gain;
+  live->advance(1.0f, 256, 10);
+  m.unroute("MIX", "IN");
+  m.route("MIX", "IN", 0);
+  CHECK_FALSE(m.has_fades());
+  CHECK(m.compile()->routes[0].gain == live);
 }

@@ -146,3 +146,24 @@ TEST_CASE("listener limit per channel") {
   d.send("LISTEN M\n");
   CHECK(d.read_line(2s) == "ERR 503 too many listeners on M (2)");
 }
+
+TEST_CASE("switching a full-scale tone on and off over the network never clicks") {
+  const auto mix_port = free_port();
+  test_server server;
+  server.command("input add T tone 1000 0");
+  server.command("mix add M port " + std::to_string(mix_port));
+  server.command("route M T");
+  tcp_client listener(mix_port);
+  listener.read_for(200ms);
+  std::string heard;
+  for (int i = 0; i < 6; ++i) {
+    server.command(i % 2 ? "SWITCH M T ON" : "SWITCH M T OFF");
+    heard += listener.read_for(150ms);
+  }
+  const auto left = channel_samples(heard, 0);
+  double steepest = 0;
+  for (std::size_t i = 1; i < left.size(); ++i) steepest = std::max(steepest, std::abs(left[i] - left[i - 1]));
+  // The sine's own steepest step is 2 pi f A / rate = 4668; a 5 ms ramp adds at most A / 221 = 148.
+  CHECK(steepest <= 4668 + 148 + 2);
+  CHECK(longest_silence_frames(heard) > 4410);  // it really was switched off for a while
+}
