@@ -82,6 +82,12 @@ struct kamaelia_query {
 struct meters {
   std::vector<std::string> names;
 };
+/// `begin`: start a salvo on this connection.
+struct begin_salvo {};
+/// `commit`: apply the salvo's changes at one block boundary, all or none.
+struct commit_salvo {};
+/// `abort`: drop the salvo's changes.
+struct abort_salvo {};
 /// `ping`
 struct ping {};
 /// `quit`
@@ -93,9 +99,13 @@ struct quit {};
 using command = std::variant<cmd::help, cmd::list, cmd::show, cmd::add_network_input, cmd::add_tone_input,
                              cmd::remove_input, cmd::add_mix, cmd::remove_mix, cmd::switch_mix, cmd::route,
                              cmd::unroute, cmd::gain, cmd::mute, cmd::kamaelia_switch, cmd::kamaelia_query,
-                             cmd::meters, cmd::ping, cmd::quit>;
+                             cmd::meters, cmd::begin_salvo, cmd::commit_salvo, cmd::abort_salvo,
+                             cmd::ping, cmd::quit>;
 
 /// True for commands that change the scene (and so are saved and announced).
 bool changes_scene(const command& c);
+/// True for the changes a salvo may hold: crosspoints, gains, mutes and mix on/off (not adding or
+/// removing channels, which opens and closes ports).
+bool allowed_in_salvo(const command& c);
 
 }  // namespace mixmatrix::protocol

@@ -4,7 +4,7 @@
 
 namespace mixmatrix::protocol {
 namespace {
-constexpr std::array<command_help, 23> table{{
+constexpr std::array<command_help, 26> table{{
     {"help [COMMAND]", "the command list, or one command's syntax"},
     {"list", "one line per channel (inputs and mixes)"},
     {"show NAME", "one channel in detail; for a mix, one line per crosspoint"},
@@ -24,6 +24,9 @@ constexpr std::array<command_help, 23> table{{
     {"SWITCH MIX SOURCE|ALL ON|OFF|ONLY", "Kamaelia: unmute, mute or solo crosspoints"},
     {"QUERY MIX SOURCE|ALL", "Kamaelia: ON or OFF per crosspoint, in route order"},
     {"meters [NAME ...]", "peak and RMS per channel in dBFS over the last 100 ms, and clips since start"},
+    {"begin", "starts a salvo: route, unroute, gain, mute, mix on/off and SWITCH are checked and queued"},
+    {"commit", "applies the salvo at one block boundary, all or nothing"},
+    {"abort", "drops the salvo"},
     {"ping", "replies OK pong"},
     {"quit", "replies OK bye and closes the connection"},
     {"stream: SEND NAME [s16le RATE 2]", "on the stream port: feed input NAME with raw PCM"},

@@ -114,8 +114,30 @@ void command_executor::stop() { ports_.clear(); }
 
 command_executor::reply command_executor::changed(const mixer::matrix_status& status) {
   if (status) return to_failure(*status);
-  engine_.plans().publish(matrix_.compile());
+  if (publishing_) engine_.plans().publish(matrix_.compile());
   return std::string{};
+}
+
+std::optional<failure> command_executor::apply_salvo(const std::vector<salvo_change>& changes, bool dry_run) {
+  // The changes allowed in a salvo touch only the matrix, so a copy of it is a complete undo.
+  mixer::matrix before = matrix_;
+  publishing_ = false;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    reply r = std::visit([this](const auto& c) { return run(c); }, changes[i].command);
+    if (!r) {
+      matrix_ = std::move(before);
+      publishing_ = true;
+      return failure{r.error().code, "salvo change " + std::to_string(i + 1) + " (" + changes[i].line +
+                                         ") does not apply: " + r.error().text};
+    }
+  }
+  publishing_ = true;
+  if (dry_run) {
+    matrix_ = std::move(before);
+  } else {
+    engine_.plans().publish(matrix_.compile());
+  }
+  return std::nullopt;
 }
 
 protocol::result<std::unique_ptr<raw_port>> command_executor::open_port(std::uint16_t port,
@@ -304,6 +326,16 @@ command_executor::reply command_executor::run(const protocol::cmd::meters& c) {
              level(r.rms_db[1]) + " clips=" + std::to_string(ch->counters().clips.load()) + "\n";
   }
   return lines;
+}
+
+command_executor::reply command_executor::run(const protocol::cmd::begin_salvo&) {
+  return failure{code::bad_request, "salvos need a control connection"};
+}
+command_executor::reply command_executor::run(const protocol::cmd::commit_salvo&) {
+  return failure{code::bad_request, "salvos need a control connection"};
+}
+command_executor::reply command_executor::run(const protocol::cmd::abort_salvo&) {
+  return failure{code::bad_request, "salvos need a control connection"};
 }
 
 command_executor::reply command_executor::run(const protocol::cmd::ping&) { return std::string{}; }

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "mixer/engine.hpp"
 #include "mixer/matrix.hpp"
@@ -31,6 +32,15 @@ class command_executor {
   std::optional<protocol::failure> apply_line(const std::string& line);
   /// Runs every line of `path` (blank lines and `#` comments skipped); fails naming the first bad line.
   std::optional<protocol::failure> run_file(const std::string& path);
+
+  /// One queued salvo change: the line as typed (to name it in errors) and the command.
+  struct salvo_change {
+    std::string line;
+    protocol::command command;
+  };
+  /// Applies `changes` in order as one plan (one block boundary), or none of them: the failure
+  /// names the first that does not apply. With `dry_run`, only checks.
+  std::optional<protocol::failure> apply_salvo(const std::vector<salvo_change>& changes, bool dry_run);
 
   /// For SEND: the network input `name`, created with the default latency when absent.
   protocol::result<std::shared_ptr<mixer::input_channel>> input_for_sender(const std::string& name);
@@ -61,6 +71,9 @@ class command_executor {
   reply run(const protocol::cmd::kamaelia_switch& c);
   reply run(const protocol::cmd::kamaelia_query& c);
   reply run(const protocol::cmd::meters& c);
+  reply run(const protocol::cmd::begin_salvo& c);
+  reply run(const protocol::cmd::commit_salvo& c);
+  reply run(const protocol::cmd::abort_salvo& c);
   reply run(const protocol::cmd::ping& c);
   reply run(const protocol::cmd::quit& c);
 
@@ -76,6 +89,7 @@ class command_executor {
   audio_sessions& sessions_;
   const server_options& options_;
   mixer::matrix matrix_;
+  bool publishing_ = true;  // false while a salvo is applied: it publishes once, at the end
   std::map<std::string, std::unique_ptr<raw_port>> ports_;
 };
 

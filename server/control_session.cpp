@@ -89,8 +89,7 @@ void control_session::handle(const protocol::line& line) {
     bad = command.error();
   } else {
     bad_lines_ = 0;
-    send(executor_.execute(command.value()));
-    if (std::holds_alternative<protocol::cmd::quit>(command.value())) closing_ = true;
+    run(line.text, command.value());
     return;
   }
   send(protocol::err_line(*bad));
@@ -99,6 +98,39 @@ void control_session::handle(const protocol::line& line) {
     send(protocol::err_line({protocol::code::bad_request, "too many bad lines, closing"}));
     closing_ = true;
   }
+}
+
+}  // namespace mixmatrix::server
+
+namespace mixmatrix::server {
+
+void control_session::run(const std::string& line, const protocol::command& command) {
+  using namespace protocol;
+  const auto conflict = [](const char* text) { return err_line({code::conflict, text}); };
+  if (std::holds_alternative<cmd::begin_salvo>(command)) {
+    if (salvo_) return send(conflict("salvo already begun"));
+    salvo_.emplace();
+    return send(ok_line());
+  }
+  if (std::holds_alternative<cmd::commit_salvo>(command) || std::holds_alternative<cmd::abort_salvo>(command)) {
+    if (!salvo_) return send(conflict("no salvo begun"));
+    auto changes = std::move(*salvo_);
+    salvo_.reset();
+    if (std::holds_alternative<cmd::abort_salvo>(command)) return send(ok_line("aborted"));
+    if (auto error = executor_.apply_salvo(changes, false)) return send(err_line(*error));
+    return send(ok_line("committed " + std::to_string(changes.size())));
+  }
+  if (salvo_ && changes_scene(command)) {
+    if (!allowed_in_salvo(command)) return send(err_line({code::bad_request, "not allowed in a salvo"}));
+    salvo_->push_back({line, command});
+    if (auto error = executor_.apply_salvo(*salvo_, true)) {
+      salvo_->pop_back();
+      return send(err_line(*error));
+    }
+    return send(ok_line("queued"));
+  }
+  send(executor_.execute(command));
+  if (std::holds_alternative<cmd::quit>(command)) closing_ = true;
 }
 
 }  // namespace mixmatrix::server

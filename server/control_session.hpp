@@ -2,7 +2,9 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "protocol/line_reader.hpp"
 #include "server/asio.hpp"
@@ -31,6 +33,7 @@ class control_session : public std::enable_shared_from_this<control_session> {
   void do_read();
   void do_write();
   void handle(const protocol::line& line);
+  void run(const std::string& line, const protocol::command& command);
 
   tcp::socket socket_;
   command_executor& executor_;
@@ -40,6 +43,7 @@ class control_session : public std::enable_shared_from_this<control_session> {
   std::array<char, 4096> inbox_;
   std::string outbox_;
   std::string writing_;
+  std::optional<std::vector<command_executor::salvo_change>> salvo_;  // after begin, until commit or abort
   std::size_t bad_lines_ = 0;
   bool reading_ = false;
   bool closing_ = false;  // after quit or too many bad lines: close once the outbox is written

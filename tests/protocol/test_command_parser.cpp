@@ -82,6 +82,18 @@ TEST_CASE("Kamaelia SWITCH and QUERY") {
   CHECK_FALSE(parse_as<cmd::kamaelia_query>("QUERY MIX ALL").source);
 }
 
+TEST_CASE("meters and salvo commands") {
+  CHECK(parse_as<cmd::meters>("meters").names.empty());
+  CHECK(parse_as<cmd::meters>("METERS a b").names == std::vector<std::string>{"a", "b"});
+  parse_as<cmd::begin_salvo>("begin");
+  parse_as<cmd::commit_salvo>("COMMIT");
+  parse_as<cmd::abort_salvo>("abort");
+  CHECK(allowed_in_salvo(parse("route M A").value()));
+  CHECK(allowed_in_salvo(parse("SWITCH M A ON").value()));
+  CHECK_FALSE(allowed_in_salvo(parse("input add A").value()));
+  CHECK_FALSE(allowed_in_salvo(parse("mix remove M").value()));
+}
+
 TEST_CASE("help takes an optional topic") {
   CHECK(parse_as<cmd::help>("help").topic.empty());
   CHECK(parse_as<cmd::help>("help input add").topic == "input add");
@@ -95,7 +107,8 @@ TEST_CASE("every syntax error is 400 with a usage text") {
         "mix", "mix add", "mix add A port", "mix add A bogus 1", "mix on", "mix off A B", "route MIX",
         "route MIX A 25", "route MIX A nan", "route MIX A -6 x", "unroute MIX", "gain MIX", "gain MIX A",
         "gain MIX A B C", "gain MIX inf", "mute MIX", "unmute MIX A B", "SWITCH MIX DJ1", "SWITCH MIX DJ1 MAYBE",
-        "QUERY MIX", "ping now", "quit now", "help a b c"}) {
+        "QUERY MIX", "ping now", "quit now", "help a b c", "meters bad/name", "begin now", "commit x",
+        "abort 1"}) {
     check_bad(line);
   }
 }

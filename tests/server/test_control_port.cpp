@@ -115,6 +115,36 @@ TEST_CASE("meters report each channel's peak and RMS in dBFS") {
   CHECK(c.command("meters T NOPE").status == "ERR 404 no such channel NOPE");
 }
 
+TEST_CASE("salvos: checked and queued, then committed together or not at all") {
+  test_server server;
+  control_client a(server.control_port);
+  control_client b(server.control_port);
+  for (auto line : {"input add X tone 440", "input add Y tone 660", "mix add M", "route M X"}) REQUIRE(a.command(line).ok());
+  CHECK(a.command("commit").status == "ERR 409 no salvo begun");
+  REQUIRE(a.command("begin").ok());
+  CHECK(a.command("begin").status == "ERR 409 salvo already begun");
+  CHECK(a.command("route M Y -6").status == "OK queued");
+  CHECK(a.command("mute M X").status == "OK queued");
+  CHECK(a.command("route M NOPE").status == "ERR 404 salvo change 3 (route M NOPE) does not apply: no such channel NOPE");
+  CHECK(a.command("input add Z").status == "ERR 400 not allowed in a salvo");
+  CHECK(a.command("QUERY M ALL").data == std::vector<std::string>{"ON"});  // queries run at once; nothing applied yet
+  CHECK(b.command("show M").data.size() == 2);
+  CHECK(a.command("commit").status == "OK committed 2");
+  CHECK(b.command("QUERY M ALL").data == std::vector<std::string>{"OFF ON"});
+
+  REQUIRE(a.command("begin").ok());
+  CHECK(a.command("unmute M X").status == "OK queued");
+  CHECK(a.command("unroute M Y").status == "OK queued");
+  REQUIRE(b.command("unroute M Y").ok());  // another client makes the second change stale
+  CHECK(a.command("commit").status == "ERR 404 salvo change 2 (unroute M Y) does not apply: no route Y in mix M");
+  CHECK(b.command("QUERY M ALL").data == std::vector<std::string>{"OFF"});  // the first change was not applied either
+
+  REQUIRE(a.command("begin").ok());
+  CHECK(a.command("unmute M X").status == "OK queued");
+  CHECK(a.command("abort").status == "OK aborted");
+  CHECK(b.command("QUERY M ALL").data == std::vector<std::string>{"OFF"});
+}
+
 TEST_CASE("help lists every command and explains one") {
   test_server server;
   auto all = server.command("help");
