@@ -82,6 +82,14 @@ struct kamaelia_query {
 struct meters {
   std::vector<std::string> names;
 };
+/// `save [PATH]`: without a path, to the state file.
+struct save {
+  std::string path;
+};
+/// `load PATH`
+struct load {
+  std::string path;
+};
 /// `begin`: start a salvo on this connection.
 struct begin_salvo {};
 /// `commit`: apply the salvo's changes at one block boundary, all or none.
@@ -99,7 +107,7 @@ struct quit {};
 using command = std::variant<cmd::help, cmd::list, cmd::show, cmd::add_network_input, cmd::add_tone_input,
                              cmd::remove_input, cmd::add_mix, cmd::remove_mix, cmd::switch_mix, cmd::route,
                              cmd::unroute, cmd::gain, cmd::mute, cmd::kamaelia_switch, cmd::kamaelia_query,
-                             cmd::meters, cmd::begin_salvo, cmd::commit_salvo, cmd::abort_salvo,
+                             cmd::meters, cmd::save, cmd::load, cmd::begin_salvo, cmd::commit_salvo, cmd::abort_salvo,
                              cmd::ping, cmd::quit>;
 
 /// True for commands that change the scene (and so are saved and announced).

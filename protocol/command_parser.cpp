@@ -213,6 +213,14 @@ result<command> parse_command(const std::vector<std::string>& words) {
     }
     return m;
   }
+  if (is("save")) {
+    if (c.left() > 1) return syntax("save [PATH]");
+    return cmd::save{c.done() ? std::string{} : c.take()};
+  }
+  if (is("load")) {
+    if (c.left() != 1 || words[1].empty()) return syntax("load PATH");
+    return cmd::load{c.take()};
+  }
   if (is("begin")) return c.done() ? result<command>(cmd::begin_salvo{}) : syntax("begin");
   if (is("commit")) return c.done() ? result<command>(cmd::commit_salvo{}) : syntax("commit");
   if (is("abort")) return c.done() ? result<command>(cmd::abort_salvo{}) : syntax("abort");
@@ -224,6 +232,7 @@ result<command> parse_command(const std::vector<std::string>& words) {
 bool changes_scene(const command& c) {
   return !(std::holds_alternative<cmd::help>(c) || std::holds_alternative<cmd::list>(c) ||
            std::holds_alternative<cmd::show>(c) || std::holds_alternative<cmd::kamaelia_query>(c) || std::holds_alternative<cmd::meters>(c) ||
+           std::holds_alternative<cmd::save>(c) ||
            std::holds_alternative<cmd::ping>(c) || std::holds_alternative<cmd::quit>(c) ||
            std::holds_alternative<cmd::begin_salvo>(c) || std::holds_alternative<cmd::commit_salvo>(c) ||
            std::holds_alternative<cmd::abort_salvo>(c));

@@ -10,6 +10,7 @@
 #include "protocol/values.hpp"
 #include "protocol/words.hpp"
 #include "server/log.hpp"
+#include "server/scene_file.hpp"
 
 namespace mixmatrix::server {
 namespace {
@@ -60,6 +61,8 @@ command_executor::command_executor(asio::io_context& io, mixer::engine& engine, 
 
 std::string command_executor::execute(const protocol::command& command) {
   reply r = std::visit([this](const auto& c) { return run(c); }, command);
+  // A failed load may have applied its first lines: the state file follows the scene either way.
+  if (protocol::changes_scene(command) && (r || std::holds_alternative<protocol::cmd::load>(command))) persist();
   if (!r) return protocol::err_line(r.error());
   if (std::holds_alternative<protocol::cmd::ping>(command)) return protocol::ok_line("pong");
   if (std::holds_alternative<protocol::cmd::quit>(command)) return protocol::ok_line("bye");
@@ -98,12 +101,60 @@ protocol::result<std::shared_ptr<mixer::input_channel>> command_executor::input_
                      std::nullopt);
   if (!r) return r.error();
   log(log_level::info, "input " + name + " created by SEND");
+  persist();
   return matrix_.find_input(name);
 }
 
 protocol::result<std::shared_ptr<mixer::channel>> command_executor::channel_for_listener(const std::string& name) {
   if (auto ch = matrix_.find(name)) return ch;
   return failure{code::not_found, "no such channel " + name};
+}
+
+std::string command_executor::scene_text() const {
+  using protocol::format_db;
+  std::string text = "# mixmatrix scene, written by mixmatrixd " MIXMATRIX_VERSION "\n";
+  const auto port_of = [&](const std::string& name) {
+    const auto port = ports_.find(name);
+    return port == ports_.end() ? std::string{} : " port " + std::to_string(port->second->port());
+  };
+  const auto names = matrix_.names();
+  for (const std::string& name : names) {
+    if (matrix_.find_mix(name)) {
+      text += "mix add " + name + port_of(name) + "\n";
+      continue;
+    }
+    const auto input = matrix_.find_input(name);
+    if (input->source() == mixer::input_kind::tone) {
+      char line[160];
+      std::snprintf(line, sizeof line, "input add %s tone %.9g %.9g\n", name.c_str(), input->tone().hz(),
+                    input->tone().dbfs());
+      text += line;
+    } else {
+      text += "input add " + name + port_of(name);
+      if (input->latency_ms() != options_.engine.default_latency_ms) {
+        text += " latency " + std::to_string(input->latency_ms());
+      }
+      text += "\n";
+    }
+  }
+  for (const std::string& name : names) {
+    const mixer::mix_state* mix = matrix_.find_mix(name);
+    if (!mix) continue;
+    for (const auto& x : mix->routes) {
+      text += "route " + name + " " + x.source->name() + " " + format_db(x.gain_db) + "\n";
+      if (x.muted) text += "mute " + name + " " + x.source->name() + "\n";
+    }
+    if (mix->master_db != 0.0) text += "gain " + name + " " + format_db(mix->master_db) + "\n";
+    if (!mix->on) text += "mix off " + name + "\n";
+  }
+  return text;
+}
+
+void command_executor::persist() const {
+  if (!options_.state_file) return;
+  if (auto error = write_atomically(*options_.state_file, scene_text())) {
+    log(log_level::error, "state file not updated: " + *error);
+  }
 }
 
 void command_executor::drop_finished_fades() {
@@ -136,6 +187,7 @@ std::optional<failure> command_executor::apply_salvo(const std::vector<salvo_cha
     matrix_ = std::move(before);
   } else {
     engine_.plans().publish(matrix_.compile());
+    persist();
   }
   return std::nullopt;
 }
@@ -326,6 +378,22 @@ command_executor::reply command_executor::run(const protocol::cmd::meters& c) {
              level(r.rms_db[1]) + " clips=" + std::to_string(ch->counters().clips.load()) + "\n";
   }
   return lines;
+}
+
+command_executor::reply command_executor::run(const protocol::cmd::save& c) {
+  const std::string path = c.path.empty() ? options_.state_file.value_or("") : c.path;
+  if (path.empty()) return failure{code::bad_request, "no PATH given and no --state file"};
+  if (auto error = write_atomically(path, scene_text())) return failure{code::internal, *error};
+  return std::string{};
+}
+
+command_executor::reply command_executor::run(const protocol::cmd::load& c) {
+  if (load_depth_ >= 8) return failure{code::bad_request, "load nested too deeply"};
+  ++load_depth_;
+  auto error = run_file(c.path);
+  --load_depth_;
+  if (error) return *error;
+  return std::string{};
 }
 
 command_executor::reply command_executor::run(const protocol::cmd::begin_salvo&) {

@@ -32,6 +32,10 @@ class command_executor {
   std::optional<protocol::failure> apply_line(const std::string& line);
   /// Runs every line of `path` (blank lines and `#` comments skipped); fails naming the first bad line.
   std::optional<protocol::failure> run_file(const std::string& path);
+  /// The scene as control commands that rebuild it: inputs, mixes, routes, gains, mutes, states.
+  std::string scene_text() const;
+  /// Rewrites the --state file (if any) with the scene, atomically; logs a failure.
+  void persist() const;
 
   /// One queued salvo change: the line as typed (to name it in errors) and the command.
   struct salvo_change {
@@ -71,6 +75,8 @@ class command_executor {
   reply run(const protocol::cmd::kamaelia_switch& c);
   reply run(const protocol::cmd::kamaelia_query& c);
   reply run(const protocol::cmd::meters& c);
+  reply run(const protocol::cmd::save& c);
+  reply run(const protocol::cmd::load& c);
   reply run(const protocol::cmd::begin_salvo& c);
   reply run(const protocol::cmd::commit_salvo& c);
   reply run(const protocol::cmd::abort_salvo& c);
@@ -89,7 +95,8 @@ class command_executor {
   audio_sessions& sessions_;
   const server_options& options_;
   mixer::matrix matrix_;
-  bool publishing_ = true;  // false while a salvo is applied: it publishes once, at the end
+  bool publishing_ = true;
+  int load_depth_ = 0;  // scene files may load others, but not forever  // false while a salvo is applied: it publishes once, at the end
   std::map<std::string, std::unique_ptr<raw_port>> ports_;
 };
 

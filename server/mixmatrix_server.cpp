@@ -3,6 +3,8 @@
 #include <chrono>
 #include <csignal>
 
+#include <unistd.h>
+
 #include "server/endpoint.hpp"
 #include "server/log.hpp"
 
@@ -39,21 +41,7 @@ mixmatrix_server::mixmatrix_server(const server_options& options)
       housekeeping_(io_) {}
 
 int mixmatrix_server::run() {
-  if (options_.demo) {
-    for (const char* line : demo_scene) {
-      if (auto error = executor_.apply_line(line)) {
-        log(log_level::error, std::string("demo: ") + line + ": " + error->text);
-        return 1;
-      }
-    }
-    log(log_level::info, "demo: DJ1, DJ2 and PRERECORD mixed into 'main'; listen with: nc 127.0.0.1 7710 | aplay -f cd");
-  }
-  if (options_.load_file) {
-    if (auto error = executor_.run_file(*options_.load_file)) {
-      log(log_level::error, "--load " + error->text);
-      return 1;
-    }
-  }
+  if (!build_scene()) return 1;
   if (!clock_.start(options_.rt_priority)) {
     log(log_level::info, "real-time scheduling refused; the engine runs at normal priority (--rt-priority 0 to stop asking)");
   }
@@ -75,6 +63,34 @@ int mixmatrix_server::run() {
   log(log_level::info, "stopped after " + std::to_string(engine_.blocks()) + " blocks, " +
                            std::to_string(clock_.late_ticks()) + " late");
   return 0;
+}
+
+bool mixmatrix_server::build_scene() {
+  const auto& state = options_.state_file;
+  const bool restore = state && ::access(state->c_str(), F_OK) == 0;
+  if (restore) {
+    if (auto error = executor_.run_file(*state)) {
+      log(log_level::error, "--state " + error->text + "; the file is left as it is: fix it or move it away");
+      return false;
+    }
+    log(log_level::info, "scene restored from " + *state);
+  } else if (options_.demo) {
+    for (const char* line : demo_scene) {
+      if (auto error = executor_.apply_line(line)) {
+        log(log_level::error, std::string("demo: ") + line + ": " + error->text);
+        return false;
+      }
+    }
+    log(log_level::info, "demo: DJ1, DJ2 and PRERECORD mixed into 'main'; listen with: nc 127.0.0.1 7710 | aplay -f cd");
+  }
+  if (options_.load_file) {
+    if (auto error = executor_.run_file(*options_.load_file)) {
+      log(log_level::error, "--load " + error->text);
+      return false;
+    }
+  }
+  executor_.persist();
+  return true;
 }
 
 void mixmatrix_server::shutdown() {

@@ -19,11 +19,13 @@ class mixmatrix_server {
   /// Binds the control and stream ports; throws boost::system::system_error when it cannot.
   explicit mixmatrix_server(const server_options& options);
 
-  /// Sets up the scene (--demo, --load), then serves until SIGINT or SIGTERM. Returns the exit
-  /// status: 0 after a clean shutdown, 1 when the scene could not be set up.
+  /// Sets up the scene (the --state file if it exists, else --demo; then --load), then serves until
+  /// SIGINT or SIGTERM. Returns the exit status: 0 after a clean shutdown, 1 when the scene could
+  /// not be set up (a bad state file is left untouched).
   int run();
 
  private:
+  bool build_scene();
   void shutdown();
   void do_housekeeping();
 

@@ -21,6 +21,7 @@ A networked audio mixing matrix: raw PCM streams in, mixes out, controlled over 
   --input-buffer MS        capacity of a network input's buffer (default 1000)
   --listener-buffer MS     how far a listener may lag before it loses blocks (default 500)
   --load FILE              run the control commands in FILE at start
+  --state FILE             the scene file: restored at start, rewritten atomically after every change
   --demo                   three tone inputs DJ1, DJ2, PRERECORD mixed into 'main', served on port 7710
   --max-clients N          control connections (default 64)
   --max-listeners N        listeners per channel (default 256)
@@ -61,7 +62,7 @@ parsed_options parse_server_options(const std::vector<std::string>& args) {
         "--control",     "--stream",        "--rate",         "--block",          "--latency",
         "--input-buffer", "--listener-buffer", "--load",       "--max-clients",    "--max-listeners",
         "--max-channels", "--max-line",      "--max-bad-lines", "--handshake-timeout", "--listener-timeout",
-        "--log-level",   "--rt-priority",   "--ramp"};
+        "--log-level",   "--rt-priority",   "--ramp",        "--state"};
     if (std::find(valued.begin(), valued.end(), flag) == valued.end()) {
       return fail(flag.starts_with("-") ? "unknown option " + flag + " (try --help)"
                                         : "unexpected argument '" + flag + "' (try --help)");
@@ -93,6 +94,8 @@ parsed_options parse_server_options(const std::vector<std::string>& args) {
         o.engine.listener_buffer_ms = static_cast<std::uint32_t>(number(20, 60000));
       } else if (flag == "--load") {
         o.load_file = value;
+      } else if (flag == "--state") {
+        o.state_file = value;
       } else if (flag == "--max-clients") {
         o.max_control_clients = number(1, 100000);
       } else if (flag == "--max-listeners") {

@@ -18,6 +18,7 @@ struct server_options {
   tcp::endpoint stream{asio::ip::make_address_v4("127.0.0.1"), 7701};
   mixer::engine_config engine;
   std::optional<std::string> load_file;
+  std::optional<std::string> state_file;
   bool demo = false;
   log_level level = log_level::info;
   int rt_priority = 20;

@@ -1,0 +1,13 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace mixmatrix::server {
+
+/// Replaces the file at `path` with `text` so that a crash at any moment leaves either the old
+/// file or the new one, whole: write a temporary file beside it, fsync it, rename it over the
+/// old one, fsync the directory. Returns why it failed, if it did. Blocks for the disk.
+std::optional<std::string> write_atomically(const std::string& path, const std::string& text);
+
+}  // namespace mixmatrix::server

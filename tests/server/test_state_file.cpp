@@ -1,0 +1,119 @@
+#include <doctest/doctest.h>
+
+#include <signal.h>
+
+#include <fstream>
+#include <thread>
+
+#include "tests/support/child_process.hpp"
+#include "tests/support/tcp_client.hpp"
+#include "tests/support/test_server.hpp"
+
+using namespace mixmatrix::test;
+using namespace std::chrono_literals;
+
+namespace {
+// The parts of `show` that are the scene (not counters): the first line up to its counters, and
+// every route line.
+std::vector<std::string> scene_of(test_server& server, const std::string& name) {
+  auto show = server.command("show " + name);
+  std::vector<std::string> lines = show.data;
+  if (!lines.empty()) lines[0] = lines[0].substr(0, lines[0].find(" listeners="));
+  return lines;
+}
+}  // namespace
+
+TEST_CASE("--state restores every change after a restart") {
+  const auto dir = temp_dir();
+  const std::string state = dir + "/scene.mix";
+  const auto in_port = std::to_string(free_port());
+  const auto mix_port = std::to_string(free_port());
+  std::vector<std::string> before;
+  {
+    test_server server({"--state", state});
+    for (const std::string& line : std::vector<std::string>
+         {"input add IN port " + in_port + " latency 40", "input add T tone 523.25 -9.5", "mix add SUB",
+          "mix add MAIN port " + mix_port, "route SUB T -3", "route MAIN SUB", "route MAIN IN -inf",
+          "mute MAIN SUB", "gain MAIN 2.5", "mix off SUB"}) {
+      REQUIRE_MESSAGE(server.command(line).ok(), line);
+    }
+    for (auto name : {"IN", "T", "SUB", "MAIN"}) {
+      auto lines = scene_of(server, name);
+      before.insert(before.end(), lines.begin(), lines.end());
+    }
+    CHECK(server.stop() == 0);
+  }
+  test_server restarted({"--state", state});
+  std::vector<std::string> after;
+  for (auto name : {"IN", "T", "SUB", "MAIN"}) {
+    auto lines = scene_of(restarted, name);
+    after.insert(after.end(), lines.begin(), lines.end());
+  }
+  CHECK(after == before);
+  CHECK(restarted.command("show MAIN").data[0].find("port=" + mix_port) != std::string::npos);
+}
+
+TEST_CASE("kill -9 right after a change: the state file is whole and current, five times over") {
+  const auto dir = temp_dir();
+  const std::string state = dir + "/scene.mix";
+  for (int round = 0; round < 5; ++round) {
+    const auto control = free_port();
+    child_process server({MIXMATRIXD_PATH, "--control", "127.0.0.1:" + std::to_string(control), "--stream",
+                          "127.0.0.1:" + std::to_string(free_port()), "--state", state},
+                         dir + "/log.txt");
+    std::unique_ptr<control_client> c;
+    for (int attempt = 0; attempt < 300 && !c; ++attempt) {
+      try {
+        c = std::make_unique<control_client>(control);
+      } catch (const std::exception&) {
+        std::this_thread::sleep_for(10ms);
+      }
+    }
+    REQUIRE(c);
+    if (round == 0) {
+      REQUIRE(c->command("input add A tone 440").ok());
+      REQUIRE(c->command("mix add M").ok());
+    }
+    const std::string gain = std::to_string(-round - 1);
+    REQUIRE(c->command("route M A " + gain).ok());
+    const auto expected = c->command("show M").data[1];
+    server.signal(SIGKILL);
+    server.wait(5s);
+    const std::string text = read_file(state);
+    CHECK(text.find("route M A " + gain + ".00\n") != std::string::npos);
+    CHECK(text.ends_with("\n"));
+    test_server check({"--state", state});
+    CHECK(check.command("show M").data[1] == expected);
+  }
+}
+
+TEST_CASE("a malformed state file stops the start, names the line, and is left untouched") {
+  const auto dir = temp_dir();
+  const std::string state = dir + "/scene.mix";
+  const std::string text = "input add A tone 440\nroute NOWHERE A\n";
+  std::ofstream(state) << text;
+  child_process server({MIXMATRIXD_PATH, "--control", "127.0.0.1:" + std::to_string(free_port()), "--stream",
+                        "127.0.0.1:" + std::to_string(free_port()), "--state", state},
+                       dir + "/log.txt");
+  CHECK(server.wait(5s) == 1);
+  CHECK(read_file(dir + "/log.txt").find("scene.mix:2: route NOWHERE A: no such mix NOWHERE") != std::string::npos);
+  CHECK(read_file(state) == text);
+}
+
+TEST_CASE("save and load") {
+  const auto dir = temp_dir();
+  test_server server;
+  server.command("input add A tone 440");
+  server.command("mix add M");
+  server.command("route M A -6");
+  CHECK(server.command("save").status == "ERR 400 no PATH given and no --state file");
+  REQUIRE(server.command("save \"" + dir + "/my scene.mix\"").ok());
+  const std::string text = read_file(dir + "/my scene.mix");
+  CHECK(text.find("input add A tone 440 -12\nmix add M\nroute M A -6.00\n") != std::string::npos);
+  CHECK(server.command("save /nonexistent/dir/x.mix").status.starts_with("ERR 500 cannot create"));
+  test_server other;
+  REQUIRE(other.command("load \"" + dir + "/my scene.mix\"").ok());
+  CHECK(other.command("show M").data[1] == "route A gain=-6.00 muted=no");
+  CHECK(other.command("load \"" + dir + "/my scene.mix\"").status.starts_with("ERR 409"));
+  CHECK(other.command("load /nonexistent.mix").status == "ERR 404 cannot read /nonexistent.mix");
+}
