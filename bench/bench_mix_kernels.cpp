@@ -32,7 +32,7 @@ void bm_mix(benchmark::State& state, const kernel_set* k) {
     k->mix(bus.data(), in.pointers.data(), in.gains.data(), n, samples);
     benchmark::ClobberMemory();
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n * samples));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n * samples));
 }
 
 void bm_memcpy(benchmark::State& state) {
@@ -43,7 +43,7 @@ void bm_memcpy(benchmark::State& state) {
     for (std::size_t s = 0; s < n; ++s) std::memcpy(out.data(), in.pointers[s], samples * sizeof(float));
     benchmark::ClobberMemory();
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n * samples));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n * samples));
 }
 
 void bm_block_pipeline(benchmark::State& state, const kernel_set* k) {
@@ -58,7 +58,7 @@ void bm_block_pipeline(benchmark::State& state, const kernel_set* k) {
     k->apply_gain(bus.data(), samples, 0.7f, 0.7f);
     benchmark::DoNotOptimize(k->float_to_s16(bus.data(), pcm.data(), samples));
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n * samples));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n * samples));
 }
 
 const int registered = [] {

@@ -119,7 +119,9 @@ int main(int argc, char** argv) {
   feeder.join();
   if (latencies.size() > 2) latencies.erase(latencies.begin(), latencies.begin() + 2);  // the buffer settling
   std::sort(latencies.begin(), latencies.end());
-  auto at = [&](double q) { return latencies.empty() ? 0.0 : latencies[static_cast<std::size_t>(q * (latencies.size() - 1))]; };
+  auto at = [&](double q) {
+    return latencies.empty() ? 0.0 : latencies[static_cast<std::size_t>(q * static_cast<double>(latencies.size() - 1))];
+  };
   std::printf("block %s, latency target %s ms: %zu impulses, p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", block.c_str(),
               latency.c_str(), latencies.size(), at(0.5), at(0.99), latencies.empty() ? 0.0 : latencies.back());
   std::printf("%s", command(*control, "show IN").c_str());
