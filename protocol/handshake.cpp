@@ -11,6 +11,10 @@ result<handshake> parse_handshake(std::string_view line) {
   const auto& w = words.value();
   const failure usage{code::bad_request, "expected SEND NAME [s16le RATE 2] or LISTEN NAME"};
   if (w.empty()) return usage;
+  if (equals_ignoring_case(w[0], "auth")) {
+    if (w.size() != 2) return failure{code::bad_request, "expected AUTH PASSWORD"};
+    return auth_request{w[1]};
+  }
   if (equals_ignoring_case(w[0], "listen")) {
     if (w.size() != 2) return usage;
     auto name = parse_name(w[1]);

@@ -19,8 +19,13 @@ struct listen_request {
   std::string name;
 };
 
+/// `AUTH PASSWORD`: the line before the handshake when the server has a password.
+struct auth_request {
+  std::string password;
+};
+
 /// A stream-port handshake line.
-using handshake = std::variant<send_request, listen_request>;
+using handshake = std::variant<send_request, listen_request, auth_request>;
 
 /// Parses the first line of a stream connection (keywords case-insensitive). A format other
 /// than s16le stereo is `ERR 400 unsupported format`; anything else malformed is a 400 too.

@@ -4,7 +4,7 @@
 
 namespace mixmatrix::protocol {
 namespace {
-constexpr std::array<command_help, 28> table{{
+constexpr std::array<command_help, 30> table{{
     {"help [COMMAND]", "the command list, or one command's syntax"},
     {"list", "one line per channel (inputs and mixes)"},
     {"show NAME", "one channel in detail; for a mix, one line per crosspoint"},
@@ -29,10 +29,12 @@ constexpr std::array<command_help, 28> table{{
     {"begin", "starts a salvo: route, unroute, gain, mute, mix on/off and SWITCH are checked and queued"},
     {"commit", "applies the salvo at one block boundary, all or nothing"},
     {"abort", "drops the salvo"},
+    {"auth PASSWORD", "authenticates this connection when the server has a password"},
     {"ping", "replies OK pong"},
     {"quit", "replies OK bye and closes the connection"},
     {"stream: SEND NAME [s16le RATE 2]", "on the stream port: feed input NAME with raw PCM"},
     {"stream: LISTEN NAME", "on the stream port: receive channel NAME as raw PCM"},
+    {"stream: AUTH PASSWORD", "on the stream port, the first line when the server has a password"},
 }};
 }  // namespace
 

@@ -406,6 +406,10 @@ command_executor::reply command_executor::run(const protocol::cmd::abort_salvo&)
   return failure{code::bad_request, "salvos need a control connection"};
 }
 
+command_executor::reply command_executor::run(const protocol::cmd::auth&) {
+  return failure{code::bad_request, "auth belongs to a control connection"};
+}
+
 command_executor::reply command_executor::run(const protocol::cmd::ping&) { return std::string{}; }
 command_executor::reply command_executor::run(const protocol::cmd::quit&) { return std::string{}; }
 

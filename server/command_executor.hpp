@@ -80,6 +80,7 @@ class command_executor {
   reply run(const protocol::cmd::begin_salvo& c);
   reply run(const protocol::cmd::commit_salvo& c);
   reply run(const protocol::cmd::abort_salvo& c);
+  reply run(const protocol::cmd::auth& c);
   reply run(const protocol::cmd::ping& c);
   reply run(const protocol::cmd::quit& c);
 

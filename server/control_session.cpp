@@ -2,6 +2,7 @@
 
 #include "protocol/command_parser.hpp"
 #include "protocol/reply.hpp"
+#include "protocol/values.hpp"
 #include "protocol/words.hpp"
 #include "server/endpoint.hpp"
 #include "server/log.hpp"
@@ -17,7 +18,9 @@ control_session::control_session(tcp::socket socket, command_executor& executor,
       executor_(executor),
       options_(options),
       peer_(peer_name(socket_)),
-      reader_(options.max_line) {}
+      reader_(options.max_line),
+      auth_delay_(socket_.get_executor()),
+      authenticated_(!options.password) {}
 
 void control_session::start() {
   log(log_level::debug, "control client " + peer_ + " connected");
@@ -28,6 +31,7 @@ void control_session::start() {
 void control_session::stop() {
   if (stopped_) return;
   stopped_ = true;
+  auth_delay_.cancel();
   error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
@@ -50,13 +54,17 @@ void control_session::do_read() {
       return;
     }
     self->reader_.append(std::string_view(self->inbox_.data(), n));
-    while (!self->closing_ && !self->stopped_) {
-      auto line = self->reader_.next();
-      if (!line) break;
-      self->handle(*line);
-    }
-    if (self->outbox_.size() + self->writing_.size() < max_outbox) self->do_read();
+    self->process_lines();
   });
+}
+
+void control_session::process_lines() {
+  while (!closing_ && !stopped_ && !delayed_) {
+    auto line = reader_.next();
+    if (!line) break;
+    handle(*line);
+  }
+  if (!delayed_ && outbox_.size() + writing_.size() < max_outbox) do_read();
 }
 
 void control_session::do_write() {
@@ -73,7 +81,7 @@ void control_session::do_write() {
       return;
     }
     self->do_write();
-    if (self->outbox_.size() < max_outbox) self->do_read();
+    if (self->outbox_.size() < max_outbox && !self->delayed_) self->do_read();
   });
 }
 
@@ -104,8 +112,31 @@ void control_session::handle(const protocol::line& line) {
 
 namespace mixmatrix::server {
 
+void control_session::authenticate(const std::string& password) {
+  using namespace protocol;
+  if (!options_.password) return send(ok_line("no password needed"));
+  if (equals_constant_time(password, *options_.password)) {
+    authenticated_ = true;
+    return send(ok_line("authenticated"));
+  }
+  log(log_level::warn, "control client " + peer_ + ": wrong password");
+  // A pause before the answer, with nothing else read meanwhile, makes guessing slow.
+  delayed_ = true;
+  auth_delay_.expires_after(std::chrono::seconds(1));
+  auth_delay_.async_wait([self = shared_from_this()](const error_code& ec) {
+    if (ec || self->stopped_) return;
+    self->delayed_ = false;
+    self->send(err_line({code::unauthorized, "authentication failed"}));
+    self->process_lines();
+  });
+}
+
 void control_session::run(const std::string& line, const protocol::command& command) {
   using namespace protocol;
+  if (const auto* auth = std::get_if<cmd::auth>(&command)) return authenticate(auth->password);
+  if (!authenticated_ && !std::holds_alternative<cmd::help>(command) && !std::holds_alternative<cmd::quit>(command)) {
+    return send(err_line({code::unauthorized, "authentication required (auth PASSWORD)"}));
+  }
   const auto conflict = [](const char* text) { return err_line({code::conflict, text}); };
   if (std::holds_alternative<cmd::begin_salvo>(command)) {
     if (salvo_) return send(conflict("salvo already begun"));

@@ -34,6 +34,8 @@ class control_session : public std::enable_shared_from_this<control_session> {
   void do_write();
   void handle(const protocol::line& line);
   void run(const std::string& line, const protocol::command& command);
+  void process_lines();
+  void authenticate(const std::string& password);
 
   tcp::socket socket_;
   command_executor& executor_;
@@ -44,6 +46,9 @@ class control_session : public std::enable_shared_from_this<control_session> {
   std::string outbox_;
   std::string writing_;
   std::optional<std::vector<command_executor::salvo_change>> salvo_;  // after begin, until commit or abort
+  asio::steady_timer auth_delay_;
+  bool authenticated_;
+  bool delayed_ = false;  // a failed auth is answered after a pause, and nothing else is read meanwhile
   std::size_t bad_lines_ = 0;
   bool reading_ = false;
   bool closing_ = false;  // after quit or too many bad lines: close once the outbox is written

@@ -11,12 +11,12 @@
 namespace mixmatrix::server {
 namespace {
 
-// The --demo scene: an A major chord, so a newcomer hears the three inputs at once.
+// The --demo scene: an A major chord, so a newcomer hears the three inputs at once ('mix add main
+// port' goes after the inputs).
 constexpr const char* demo_scene[] = {
     "input add DJ1 tone 440 -15",
     "input add DJ2 tone 554.37 -15",
     "input add PRERECORD tone 659.26 -15",
-    "mix add main port 7710",
     "route main DJ1",
     "route main DJ2",
     "route main PRERECORD",
@@ -75,13 +75,17 @@ bool mixmatrix_server::build_scene() {
     }
     log(log_level::info, "scene restored from " + *state);
   } else if (options_.demo) {
-    for (const char* line : demo_scene) {
+    const std::string port = std::to_string(options_.demo_port);
+    std::vector<std::string> lines(std::begin(demo_scene), std::end(demo_scene));
+    lines.insert(lines.begin() + 3, "mix add main port " + port);
+    for (const std::string& line : lines) {
       if (auto error = executor_.apply_line(line)) {
-        log(log_level::error, std::string("demo: ") + line + ": " + error->text);
+        log(log_level::error, "demo: " + line + ": " + error->text);
         return false;
       }
     }
-    log(log_level::info, "demo: DJ1, DJ2 and PRERECORD mixed into 'main'; listen with: nc 127.0.0.1 7710 | aplay -f cd");
+    log(log_level::info, "demo: DJ1, DJ2 and PRERECORD mixed into 'main'; listen with: nc 127.0.0.1 " + port +
+                             " | aplay -f cd");
   }
   if (options_.load_file) {
     if (auto error = executor_.run_file(*options_.load_file)) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <fstream>
 #include <stdexcept>
 
 #include "server/endpoint.hpp"
@@ -23,6 +24,10 @@ A networked audio mixing matrix: raw PCM streams in, mixes out, controlled over 
   --load FILE              run the control commands in FILE at start
   --state FILE             the scene file: restored at start, rewritten atomically after every change
   --demo                   three tone inputs DJ1, DJ2, PRERECORD mixed into 'main', served on port 7710
+  --demo-port PORT         the port --demo serves 'main' on (default 7710)
+  --password-file FILE     require 'auth PASSWORD' on the control port and 'AUTH PASSWORD' on the
+                           stream port; the password is the file's first line
+  --insecure               allow a non-loopback address without a password
   --max-clients N          control connections (default 64)
   --max-listeners N        listeners per channel (default 256)
   --max-channels N         inputs and mixes together (default 4096)
@@ -54,15 +59,16 @@ parsed_options parse_server_options(const std::vector<std::string>& args) {
     const std::string& flag = args[i];
     if (flag == "--help" || flag == "-h") return {std::nullopt, usage, 0};
     if (flag == "--version") return {std::nullopt, "mixmatrixd " MIXMATRIX_VERSION, 0};
-    if (flag == "--demo") {
-      o.demo = true;
+    if (flag == "--demo" || flag == "--insecure") {
+      (flag == "--demo" ? o.demo : o.insecure) = true;
       continue;
     }
     static const std::vector<std::string> valued{
         "--control",     "--stream",        "--rate",         "--block",          "--latency",
         "--input-buffer", "--listener-buffer", "--load",       "--max-clients",    "--max-listeners",
         "--max-channels", "--max-line",      "--max-bad-lines", "--handshake-timeout", "--listener-timeout",
-        "--log-level",   "--rt-priority",   "--ramp",        "--state"};
+        "--log-level",   "--rt-priority",   "--ramp",        "--state",
+        "--demo-port",   "--password-file"};
     if (std::find(valued.begin(), valued.end(), flag) == valued.end()) {
       return fail(flag.starts_with("-") ? "unknown option " + flag + " (try --help)"
                                         : "unexpected argument '" + flag + "' (try --help)");
@@ -94,6 +100,15 @@ parsed_options parse_server_options(const std::vector<std::string>& args) {
         o.engine.listener_buffer_ms = static_cast<std::uint32_t>(number(20, 60000));
       } else if (flag == "--load") {
         o.load_file = value;
+      } else if (flag == "--demo-port") {
+        o.demo_port = static_cast<std::uint16_t>(number(1, 65535));
+      } else if (flag == "--password-file") {
+        std::ifstream file(value);
+        std::string password;
+        if (!file || !std::getline(file, password)) return fail("cannot read --password-file " + value);
+        while (!password.empty() && (password.back() == '\r' || password.back() == ' ')) password.pop_back();
+        if (password.empty()) return fail("--password-file " + value + " has an empty first line");
+        o.password = password;
       } else if (flag == "--state") {
         o.state_file = value;
       } else if (flag == "--max-clients") {
@@ -120,6 +135,13 @@ parsed_options parse_server_options(const std::vector<std::string>& args) {
     } catch (const std::invalid_argument& e) {
       return fail(e.what());
     }
+  }
+  const bool exposed = !o.control.address().is_loopback() || !o.stream.address().is_loopback();
+  if (exposed && !o.password && !o.insecure) {
+    return {std::nullopt,
+            "mixmatrixd: refusing to listen on a non-loopback address without --password-file "
+            "(protected mode); add --insecure to do it anyway",
+            1};
   }
   return {o, "", 0};
 }

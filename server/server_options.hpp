@@ -20,6 +20,9 @@ struct server_options {
   std::optional<std::string> load_file;
   std::optional<std::string> state_file;
   bool demo = false;
+  std::uint16_t demo_port = 7710;
+  std::optional<std::string> password;  ///< read from --password-file
+  bool insecure = false;
   log_level level = log_level::info;
   int rt_priority = 20;
   std::size_t max_control_clients = 64;

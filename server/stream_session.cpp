@@ -1,7 +1,10 @@
 #include "server/stream_session.hpp"
 
+#include <utility>
+
 #include "protocol/handshake.hpp"
 #include "protocol/reply.hpp"
+#include "protocol/values.hpp"
 #include "server/endpoint.hpp"
 #include "server/log.hpp"
 
@@ -14,7 +17,8 @@ stream_session::stream_session(tcp::socket socket, command_executor& executor, a
       sessions_(sessions),
       options_(options),
       timeout_(socket_.get_executor()),
-      peer_(peer_name(socket_)) {}
+      peer_(peer_name(socket_)),
+      authenticated_(!options.password) {}
 
 void stream_session::start() {
   timeout_.expires_after(options_.handshake_timeout);
@@ -41,26 +45,41 @@ void stream_session::do_read() {
       return;
     }
     self->received_.append(self->inbox_.data(), n);
-    const auto end = self->received_.find('\n');
-    if (end == std::string::npos) {
-      if (self->received_.size() > self->options_.max_line) {
-        self->refuse({protocol::code::bad_request, "line too long"});
-        return;
-      }
-      self->do_read();
-      return;
+    for (;;) {
+      const auto end = self->received_.find('\n');
+      if (end == std::string::npos) break;
+      std::string line = self->received_.substr(0, end);
+      self->received_.erase(0, end + 1);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      self->handle(line);
+      if (self->done_) return;
     }
-    std::string line = self->received_.substr(0, end);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    self->handle(line, self->received_.substr(end + 1));
+    if (self->received_.size() > self->options_.max_line) return self->refuse({protocol::code::bad_request, "line too long"});
+    self->do_read();
   });
 }
 
-void stream_session::handle(const std::string& line, std::string leftover) {
+void stream_session::handle(const std::string& line) {
   auto handshake = protocol::parse_handshake(line);
   if (!handshake) return refuse(handshake.error());
+  if (const auto* auth = std::get_if<protocol::auth_request>(&handshake.value())) {
+    if (options_.password && !protocol::equals_constant_time(auth->password, *options_.password)) {
+      log(log_level::warn, "stream client " + peer_ + ": wrong password");
+      done_ = true;
+      timeout_.expires_after(std::chrono::seconds(1));  // slow down guessing, then refuse
+      timeout_.async_wait([self = shared_from_this()](const error_code& ec) {
+        if (!ec) self->refuse({protocol::code::unauthorized, "authentication failed"});
+      });
+      return;
+    }
+    authenticated_ = true;
+    replies_ += protocol::ok_line();
+    return;
+  }
+  if (!authenticated_) return refuse({protocol::code::unauthorized, "authentication required (AUTH PASSWORD)"});
   done_ = true;
   timeout_.cancel();
+  std::string leftover = std::exchange(received_, {});
   if (const auto* send = std::get_if<protocol::send_request>(&handshake.value())) {
     if (send->rate != 0 && send->rate != options_.engine.rate) {
       return refuse({protocol::code::bad_request, "unsupported format"});
@@ -68,22 +87,23 @@ void stream_session::handle(const std::string& line, std::string leftover) {
     auto input = executor_.input_for_sender(send->name);
     if (!input) return refuse(input.error());
     if (auto why = sessions_.check_sender(*input.value())) return refuse(*why);
-    sessions_.feed(std::move(socket_), input.value(), protocol::ok_line(), std::move(leftover));
+    sessions_.feed(std::move(socket_), input.value(), replies_ + protocol::ok_line(), std::move(leftover));
     return;
   }
   const auto& listen = std::get<protocol::listen_request>(handshake.value());
   auto ch = executor_.channel_for_listener(listen.name);
   if (!ch) return refuse(ch.error());
   if (auto why = sessions_.check_listener(*ch.value())) return refuse(*why);
-  sessions_.listen(std::move(socket_), ch.value(), protocol::ok_line("s16le " + std::to_string(options_.engine.rate) + " 2"));
+  sessions_.listen(std::move(socket_), ch.value(),
+                   replies_ + protocol::ok_line("s16le " + std::to_string(options_.engine.rate) + " 2"));
 }
 
 void stream_session::refuse(const protocol::failure& why) {
   done_ = true;
   timeout_.cancel();
   log(log_level::info, "stream client " + peer_ + " refused: " + why.text);
-  refusal_ = protocol::err_line(why);
-  asio::async_write(socket_, asio::buffer(refusal_), [self = shared_from_this()](const error_code&, std::size_t) {
+  replies_ += protocol::err_line(why);
+  asio::async_write(socket_, asio::buffer(replies_), [self = shared_from_this()](const error_code&, std::size_t) {
     error_code ignored;
     self->socket_.shutdown(tcp::socket::shutdown_send, ignored);
     self->socket_.close(ignored);

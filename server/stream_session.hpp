@@ -12,8 +12,9 @@
 namespace mixmatrix::server {
 
 /// A connection on the stream port before its handshake: reads one line (`SEND NAME [s16le
-/// RATE 2]` or `LISTEN NAME`) within the handshake timeout, then hands the socket to a sender or
-/// listener session, or replies `ERR ...` and closes.
+/// RATE 2]` or `LISTEN NAME`, after `AUTH PASSWORD` when the server has a password) within the
+/// handshake timeout, then hands the socket to a sender or listener session, or replies `ERR ...`
+/// and closes.
 class stream_session : public std::enable_shared_from_this<stream_session> {
  public:
   /// Takes the socket.
@@ -27,7 +28,7 @@ class stream_session : public std::enable_shared_from_this<stream_session> {
 
  private:
   void do_read();
-  void handle(const std::string& line, std::string leftover);
+  void handle(const std::string& line);
   void refuse(const protocol::failure& why);
 
   tcp::socket socket_;
@@ -38,7 +39,8 @@ class stream_session : public std::enable_shared_from_this<stream_session> {
   std::string peer_;
   std::string received_;
   std::array<char, 4096> inbox_;
-  std::string refusal_;
+  std::string replies_;  // answers not sent yet: an AUTH's OK goes out with the handshake's reply
+  bool authenticated_;
   bool done_ = false;
 };
 

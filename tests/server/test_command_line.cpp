@@ -52,7 +52,7 @@ TEST_CASE("a port already in use is a clear start-up error") {
 }
 
 TEST_CASE("SIGTERM shuts down cleanly with status 0") {
-  test_server server({"--demo"});
+  test_server server({"--demo", "--demo-port", std::to_string(free_port())});
   CHECK(server.stop(SIGTERM) == 0);
   CHECK(server.log().find("caught SIGTERM") != std::string::npos);
 }

@@ -229,7 +229,7 @@ TEST_CASE("binary garbage and abrupt disconnects do not disturb anyone else") {
 }
 
 TEST_CASE("real nc and telnet clients") {
-  test_server server({"--demo"});
+  test_server server({"--demo", "--demo-port", std::to_string(free_port())});
   const std::string port = std::to_string(server.control_port);
   const auto dir = temp_dir();
   if (have_program("nc")) {
