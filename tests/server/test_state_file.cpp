@@ -2,7 +2,9 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "tests/support/child_process.hpp"
@@ -13,12 +15,22 @@ using namespace mixmatrix::test;
 using namespace std::chrono_literals;
 
 namespace {
-// The parts of `show` that are the scene (not counters): the first line up to its counters, and
-// every route line.
+// The parts of `show` that are the scene, without the counters and live state that change by the
+// moment: every word but those keys.
 std::vector<std::string> scene_of(test_server& server, const std::string& name) {
-  auto show = server.command("show " + name);
-  std::vector<std::string> lines = show.data;
-  if (!lines.empty()) lines[0] = lines[0].substr(0, lines[0].find(" listeners="));
+  static const std::vector<std::string> live{"frames=", "bytes=", "clips=", "drops=", "underruns=", "overruns=",
+                                             "buffered_ms=", "listeners=", "playing=", "sender=", "target_ms="};
+  std::vector<std::string> lines;
+  for (const std::string& line : server.command("show " + name).data) {
+    std::istringstream words(line);
+    std::string word;
+    std::string kept;
+    while (words >> word) {
+      const bool counter = std::any_of(live.begin(), live.end(), [&](const std::string& k) { return word.starts_with(k); });
+      if (!counter) kept += (kept.empty() ? "" : " ") + word;
+    }
+    lines.push_back(kept);
+  }
   return lines;
 }
 }  // namespace
