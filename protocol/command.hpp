@@ -96,6 +96,14 @@ struct begin_salvo {};
 struct commit_salvo {};
 /// `abort`: drop the salvo's changes.
 struct abort_salvo {};
+/// `watch [meters]`: events on this connection, with meter lines when asked.
+struct watch {
+  bool meters = false;
+};
+/// `unwatch`
+struct unwatch {};
+/// `stats`
+struct stats {};
 /// `auth PASSWORD`
 struct auth {
   std::string password;
@@ -112,7 +120,7 @@ using command = std::variant<cmd::help, cmd::list, cmd::show, cmd::add_network_i
                              cmd::remove_input, cmd::add_mix, cmd::remove_mix, cmd::switch_mix, cmd::route,
                              cmd::unroute, cmd::gain, cmd::mute, cmd::kamaelia_switch, cmd::kamaelia_query,
                              cmd::meters, cmd::save, cmd::load, cmd::begin_salvo, cmd::commit_salvo, cmd::abort_salvo,
-                             cmd::auth, cmd::ping, cmd::quit>;
+                             cmd::watch, cmd::unwatch, cmd::stats, cmd::auth, cmd::ping, cmd::quit>;
 
 /// True for commands that change the scene (and so are saved and announced).
 bool changes_scene(const command& c);

@@ -224,6 +224,13 @@ result<command> parse_command(const std::vector<std::string>& words) {
   if (is("begin")) return c.done() ? result<command>(cmd::begin_salvo{}) : syntax("begin");
   if (is("commit")) return c.done() ? result<command>(cmd::commit_salvo{}) : syntax("commit");
   if (is("abort")) return c.done() ? result<command>(cmd::abort_salvo{}) : syntax("abort");
+  if (is("watch")) {
+    if (c.done()) return cmd::watch{false};
+    if (c.left() == 1 && c.take_keyword("meters")) return cmd::watch{true};
+    return syntax("watch [meters]");
+  }
+  if (is("unwatch")) return c.done() ? result<command>(cmd::unwatch{}) : syntax("unwatch");
+  if (is("stats")) return c.done() ? result<command>(cmd::stats{}) : syntax("stats");
   if (is("auth")) {
     if (c.left() != 1) return syntax("auth PASSWORD");
     return cmd::auth{c.take()};
@@ -237,6 +244,8 @@ bool changes_scene(const command& c) {
   return !(std::holds_alternative<cmd::help>(c) || std::holds_alternative<cmd::list>(c) ||
            std::holds_alternative<cmd::show>(c) || std::holds_alternative<cmd::kamaelia_query>(c) || std::holds_alternative<cmd::meters>(c) ||
            std::holds_alternative<cmd::save>(c) || std::holds_alternative<cmd::auth>(c) ||
+           std::holds_alternative<cmd::watch>(c) || std::holds_alternative<cmd::unwatch>(c) ||
+           std::holds_alternative<cmd::stats>(c) ||
            std::holds_alternative<cmd::ping>(c) || std::holds_alternative<cmd::quit>(c) ||
            std::holds_alternative<cmd::begin_salvo>(c) || std::holds_alternative<cmd::commit_salvo>(c) ||
            std::holds_alternative<cmd::abort_salvo>(c));

@@ -4,7 +4,7 @@
 
 namespace mixmatrix::protocol {
 namespace {
-constexpr std::array<command_help, 30> table{{
+constexpr std::array<command_help, 33> table{{
     {"help [COMMAND]", "the command list, or one command's syntax"},
     {"list", "one line per channel (inputs and mixes)"},
     {"show NAME", "one channel in detail; for a mix, one line per crosspoint"},
@@ -24,6 +24,9 @@ constexpr std::array<command_help, 30> table{{
     {"SWITCH MIX SOURCE|ALL ON|OFF|ONLY", "Kamaelia: unmute, mute or solo crosspoints"},
     {"QUERY MIX SOURCE|ALL", "Kamaelia: ON or OFF per crosspoint, in route order"},
     {"meters [NAME ...]", "peak and RMS per channel in dBFS over the last 100 ms, and clips since start"},
+    {"stats", "uptime, engine ticks, late ticks, load, and per-channel counters"},
+    {"watch [meters]", "events as '* ' lines: changes by any client, inputs live or idle, listeners; meters 10 a second"},
+    {"unwatch", "stops events on this connection"},
     {"save [PATH]", "writes the scene as control commands, atomically (default: the --state file)"},
     {"load PATH", "runs the control commands in PATH, stopping at the first that fails"},
     {"begin", "starts a salvo: route, unroute, gain, mute, mix on/off and SWITCH are checked and queued"},

@@ -23,7 +23,8 @@ std::optional<protocol::failure> audio_sessions::check_sender(const mixer::input
 
 void audio_sessions::listen(tcp::socket socket, std::shared_ptr<mixer::channel> ch, std::string preamble) {
   auto session =
-      std::make_shared<listener_session>(std::move(socket), std::move(ch), std::move(preamble), options_.listener_timeout);
+      std::make_shared<listener_session>(std::move(socket), std::move(ch), std::move(preamble),
+                                         options_.listener_timeout, events_);
   pump_.add(session);
   session->start();
 }
@@ -31,7 +32,8 @@ void audio_sessions::listen(tcp::socket socket, std::shared_ptr<mixer::channel> 
 void audio_sessions::feed(tcp::socket socket, std::shared_ptr<mixer::input_channel> input, std::string preamble,
                           std::string leftover) {
   auto session =
-      std::make_shared<sender_session>(std::move(socket), std::move(input), std::move(preamble), std::move(leftover));
+      std::make_shared<sender_session>(std::move(socket), std::move(input), std::move(preamble),
+                                       std::move(leftover), events_);
   pump_.add(session);
   session->start();
 }

@@ -9,6 +9,7 @@
 #include "protocol/failure.hpp"
 #include "server/asio.hpp"
 #include "server/block_pump.hpp"
+#include "server/event_bus.hpp"
 #include "server/server_options.hpp"
 
 namespace mixmatrix::server {
@@ -18,7 +19,8 @@ namespace mixmatrix::server {
 class audio_sessions {
  public:
   /// Sessions are driven by `pump` and limited by `options`.
-  audio_sessions(block_pump& pump, const server_options& options) : pump_(pump), options_(options) {}
+  audio_sessions(block_pump& pump, event_bus& events, const server_options& options)
+      : pump_(pump), events_(events), options_(options) {}
 
   /// Why `ch` cannot take one more listener (503), or nullopt.
   std::optional<protocol::failure> check_listener(const mixer::channel& ch) const;
@@ -32,6 +34,7 @@ class audio_sessions {
 
  private:
   block_pump& pump_;
+  event_bus& events_;
   const server_options& options_;
 };
 

@@ -9,6 +9,7 @@
 #include "protocol/reply.hpp"
 #include "protocol/values.hpp"
 #include "protocol/words.hpp"
+#include "mixer/kernels.hpp"
 #include "server/log.hpp"
 #include "server/scene_file.hpp"
 
@@ -48,10 +49,13 @@ std::string number(double v) {
 
 }  // namespace
 
-command_executor::command_executor(asio::io_context& io, mixer::engine& engine, block_pump& pump,
-                                   audio_sessions& sessions, const server_options& options)
+command_executor::command_executor(asio::io_context& io, mixer::engine& engine, const engine_thread& clock,
+                                   block_pump& pump, audio_sessions& sessions, event_bus& events,
+                                   const server_options& options)
     : io_(io),
       engine_(engine),
+      clock_(clock),
+      events_(events),
       pump_(pump),
       sessions_(sessions),
       options_(options),
@@ -101,6 +105,7 @@ protocol::result<std::shared_ptr<mixer::input_channel>> command_executor::input_
                      std::nullopt);
   if (!r) return r.error();
   log(log_level::info, "input " + name + " created by SEND");
+  events_.publish("changed input add " + name + " (by SEND)");
   persist();
   return matrix_.find_input(name);
 }
@@ -367,15 +372,48 @@ command_executor::reply command_executor::run(const protocol::cmd::kamaelia_quer
   return words + "\n";
 }
 
+namespace {
+std::string meter_line(const mixer::channel& ch) {
+  const auto r = ch.meter().read();
+  return ch.name() + " peak=" + level(r.peak_db[0]) + "," + level(r.peak_db[1]) + " rms=" + level(r.rms_db[0]) + "," +
+         level(r.rms_db[1]) + " clips=" + std::to_string(ch.counters().clips.load());
+}
+}  // namespace
+
+std::vector<std::string> command_executor::meter_lines() const {
+  std::vector<std::string> lines;
+  for (const std::string& name : matrix_.names()) lines.push_back(meter_line(*matrix_.find(name)));
+  return lines;
+}
+
 command_executor::reply command_executor::run(const protocol::cmd::meters& c) {
   const std::vector<std::string> names = c.names.empty() ? matrix_.names() : c.names;
   std::string lines;
   for (const std::string& name : names) {
     const auto ch = matrix_.find(name);
     if (!ch) return failure{code::not_found, "no such channel " + name};
-    const auto r = ch->meter().read();
-    lines += name + " peak=" + level(r.peak_db[0]) + "," + level(r.peak_db[1]) + " rms=" + level(r.rms_db[0]) + "," +
-             level(r.rms_db[1]) + " clips=" + std::to_string(ch->counters().clips.load()) + "\n";
+    lines += meter_line(*ch) + "\n";
+  }
+  return lines;
+}
+
+command_executor::reply command_executor::run(const protocol::cmd::stats&) {
+  const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_);
+  char load[32];
+  std::snprintf(load, sizeof load, "%.1f", clock_.load_permille() / 10.0);
+  std::string lines = "server uptime_s=" + std::to_string(uptime.count()) + " blocks=" + std::to_string(engine_.blocks()) +
+                      " late_ticks=" + std::to_string(clock_.late_ticks()) + " load_pct=" + load +
+                      " kernels=" + mixer::kernels().name + " rate=" + std::to_string(options_.engine.rate) +
+                      " block=" + std::to_string(options_.engine.block_frames) +
+                      " channels=" + std::to_string(matrix_.size()) + "\n";
+  for (const std::string& name : matrix_.names()) {
+    const auto ch = matrix_.find(name);
+    const auto& n = ch->counters();
+    lines += "channel " + name + " kind=" + (ch->kind() == mixer::channel_kind::mix ? "mix" : "input") +
+             " frames=" + std::to_string(n.frames.load()) + " bytes=" + std::to_string(n.bytes_in.load()) +
+             " underruns=" + std::to_string(n.underruns.load()) + " overruns=" + std::to_string(n.overruns.load()) +
+             " drops=" + std::to_string(n.dropped_blocks.load()) + " clips=" + std::to_string(n.clips.load()) +
+             " listeners=" + std::to_string(n.listeners.load()) + "\n";
   }
   return lines;
 }
@@ -404,6 +442,14 @@ command_executor::reply command_executor::run(const protocol::cmd::commit_salvo&
 }
 command_executor::reply command_executor::run(const protocol::cmd::abort_salvo&) {
   return failure{code::bad_request, "salvos need a control connection"};
+}
+
+command_executor::reply command_executor::run(const protocol::cmd::watch&) {
+  return failure{code::bad_request, "watch belongs to a control connection"};
+}
+
+command_executor::reply command_executor::run(const protocol::cmd::unwatch&) {
+  return failure{code::bad_request, "unwatch belongs to a control connection"};
 }
 
 command_executor::reply command_executor::run(const protocol::cmd::auth&) {

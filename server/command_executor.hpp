@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,6 +13,8 @@
 #include "protocol/failure.hpp"
 #include "server/audio_sessions.hpp"
 #include "server/block_pump.hpp"
+#include "server/engine_thread.hpp"
+#include "server/event_bus.hpp"
 #include "server/raw_port.hpp"
 #include "server/server_options.hpp"
 
@@ -23,8 +26,8 @@ namespace mixmatrix::server {
 class command_executor {
  public:
   /// Works on `engine`'s plans; raw ports bind to the stream address of `options`.
-  command_executor(asio::io_context& io, mixer::engine& engine, block_pump& pump, audio_sessions& sessions,
-                   const server_options& options);
+  command_executor(asio::io_context& io, mixer::engine& engine, const engine_thread& clock, block_pump& pump,
+                   audio_sessions& sessions, event_bus& events, const server_options& options);
 
   /// Runs one command; returns its data lines followed by the `OK` or `ERR` status line.
   std::string execute(const protocol::command& command);
@@ -34,6 +37,8 @@ class command_executor {
   std::optional<protocol::failure> run_file(const std::string& path);
   /// The scene as control commands that rebuild it: inputs, mixes, routes, gains, mutes, states.
   std::string scene_text() const;
+  /// One `meters` line per channel, sorted by name.
+  std::vector<std::string> meter_lines() const;
   /// Rewrites the --state file (if any) with the scene, atomically; logs a failure.
   void persist() const;
 
@@ -81,6 +86,9 @@ class command_executor {
   reply run(const protocol::cmd::commit_salvo& c);
   reply run(const protocol::cmd::abort_salvo& c);
   reply run(const protocol::cmd::auth& c);
+  reply run(const protocol::cmd::watch& c);
+  reply run(const protocol::cmd::unwatch& c);
+  reply run(const protocol::cmd::stats& c);
   reply run(const protocol::cmd::ping& c);
   reply run(const protocol::cmd::quit& c);
 
@@ -92,6 +100,9 @@ class command_executor {
 
   asio::io_context& io_;
   mixer::engine& engine_;
+  const engine_thread& clock_;
+  event_bus& events_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   block_pump& pump_;
   audio_sessions& sessions_;
   const server_options& options_;

@@ -6,8 +6,10 @@
 
 namespace mixmatrix::server {
 
-control_server::control_server(asio::io_context& io, command_executor& executor, const server_options& options)
+control_server::control_server(asio::io_context& io, command_executor& executor, event_bus& events,
+                               const server_options& options)
     : executor_(executor),
+      events_(events),
       options_(options),
       acceptor_(std::make_shared<accept_loop>(io, options.control, [this](tcp::socket s) { on_accept(std::move(s)); })) {}
 
@@ -31,7 +33,7 @@ void control_server::on_accept(tcp::socket socket) {
     socket.close(ignored);
     return;
   }
-  auto session = std::make_shared<control_session>(std::move(socket), executor_, options_);
+  auto session = std::make_shared<control_session>(std::move(socket), executor_, events_, options_);
   sessions_.push_back(session);
   session->start();
 }

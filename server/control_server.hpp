@@ -15,7 +15,7 @@ namespace mixmatrix::server {
 class control_server {
  public:
   /// Binds options.control; throws boost::system::system_error when it cannot.
-  control_server(asio::io_context& io, command_executor& executor, const server_options& options);
+  control_server(asio::io_context& io, command_executor& executor, event_bus& events, const server_options& options);
 
   /// Starts accepting.
   void start() { acceptor_->start(); }
@@ -28,6 +28,7 @@ class control_server {
   void on_accept(tcp::socket socket);
 
   command_executor& executor_;
+  event_bus& events_;
   const server_options& options_;
   std::vector<std::weak_ptr<control_session>> sessions_;
   std::shared_ptr<accept_loop> acceptor_;

@@ -13,9 +13,11 @@ namespace {
 constexpr std::size_t max_outbox = 256 * 1024;
 }  // namespace
 
-control_session::control_session(tcp::socket socket, command_executor& executor, const server_options& options)
+control_session::control_session(tcp::socket socket, command_executor& executor, event_bus& events,
+                                 const server_options& options)
     : socket_(std::move(socket)),
       executor_(executor),
+      events_(events),
       options_(options),
       peer_(peer_name(socket_)),
       reader_(options.max_line),
@@ -31,6 +33,7 @@ void control_session::start() {
 void control_session::stop() {
   if (stopped_) return;
   stopped_ = true;
+  events_.unwatch(this);
   auth_delay_.cancel();
   error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
@@ -42,6 +45,11 @@ void control_session::send(const std::string& text) {
   if (stopped_) return;
   outbox_ += text;
   if (writing_.empty()) do_write();
+}
+
+void control_session::on_event(const std::string& text) {
+  // A watcher that does not read its events is not worth unbounded memory: past the limit they go.
+  if (outbox_.size() < max_outbox) send(protocol::event_line(text));
 }
 
 void control_session::do_read() {
@@ -149,7 +157,9 @@ void control_session::run(const std::string& line, const protocol::command& comm
     salvo_.reset();
     if (std::holds_alternative<cmd::abort_salvo>(command)) return send(ok_line("aborted"));
     if (auto error = executor_.apply_salvo(changes, false)) return send(err_line(*error));
-    return send(ok_line("committed " + std::to_string(changes.size())));
+    send(ok_line("committed " + std::to_string(changes.size())));
+    for (const auto& change : changes) events_.publish("changed " + change.line + " (by " + peer_ + ", salvo)");
+    return;
   }
   if (salvo_ && changes_scene(command)) {
     if (!allowed_in_salvo(command)) return send(err_line({code::bad_request, "not allowed in a salvo"}));
@@ -160,7 +170,19 @@ void control_session::run(const std::string& line, const protocol::command& comm
     }
     return send(ok_line("queued"));
   }
-  send(executor_.execute(command));
+  if (const auto* watch = std::get_if<cmd::watch>(&command)) {
+    wants_meters_ = watch->meters;
+    events_.watch(shared_from_this());
+    return send(ok_line(watch->meters ? "watching, with meters" : "watching"));
+  }
+  if (std::holds_alternative<cmd::unwatch>(command)) {
+    wants_meters_ = false;
+    events_.unwatch(this);
+    return send(ok_line());
+  }
+  const std::string reply = executor_.execute(command);
+  send(reply);
+  if (changes_scene(command) && reply.starts_with("OK")) events_.publish("changed " + line + " (by " + peer_ + ")");
   if (std::holds_alternative<cmd::quit>(command)) closing_ = true;
 }
 

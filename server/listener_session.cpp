@@ -9,9 +9,10 @@ constexpr std::uint64_t max_blocks_per_write = 16;
 }
 
 listener_session::listener_session(tcp::socket socket, std::shared_ptr<mixer::channel> ch, std::string preamble,
-                                   std::chrono::milliseconds stall_timeout)
+                                   std::chrono::milliseconds stall_timeout, event_bus& events)
     : socket_(std::move(socket)),
       channel_(std::move(ch)),
+      events_(events),
       peer_(peer_name(socket_)),
       buffer_(std::move(preamble)),
       stall_timeout_(stall_timeout) {
@@ -30,6 +31,7 @@ void listener_session::start() {
   socket_.set_option(asio::socket_base::send_buffer_size(64 * 1024), ignored);
   next_block_ = channel_->output().published();
   log(log_level::info, "listener " + peer_ + " on " + channel_->name());
+  events_.publish("listener " + peer_ + " on " + channel_->name());
   do_watch_close();
   do_write();
 }
@@ -54,6 +56,7 @@ void listener_session::stop() {
   socket_.close(ignored);
   log(log_level::info, "listener " + peer_ + " left " + channel_->name() +
                            (drops_ ? " (" + std::to_string(drops_) + " blocks dropped)" : ""));
+  events_.publish("listener " + peer_ + " left " + channel_->name());
 }
 
 void listener_session::do_write() {

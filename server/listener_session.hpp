@@ -6,6 +6,7 @@
 
 #include "mixer/channel.hpp"
 #include "server/asio.hpp"
+#include "server/event_bus.hpp"
 #include "server/pumped_session.hpp"
 
 namespace mixmatrix::server {
@@ -18,7 +19,7 @@ class listener_session : public pumped_session, public std::enable_shared_from_t
  public:
   /// Takes the socket; `preamble` (e.g. a handshake reply) is sent before the audio.
   listener_session(tcp::socket socket, std::shared_ptr<mixer::channel> ch, std::string preamble,
-                   std::chrono::milliseconds stall_timeout);
+                   std::chrono::milliseconds stall_timeout, event_bus& events);
   ~listener_session() override;
 
   /// Starts at the channel's newest block.
@@ -34,6 +35,7 @@ class listener_session : public pumped_session, public std::enable_shared_from_t
 
   tcp::socket socket_;
   std::shared_ptr<mixer::channel> channel_;
+  event_bus& events_;
   std::string peer_;
   std::string buffer_;
   std::chrono::milliseconds stall_timeout_;

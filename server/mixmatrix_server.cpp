@@ -33,9 +33,9 @@ mixmatrix_server::mixmatrix_server(const server_options& options)
       engine_(options_.engine),
       clock_(engine_),
       pump_(io_, block_period(options_.engine)),
-      sessions_(pump_, options_),
-      executor_(io_, engine_, pump_, sessions_, options_),
-      control_(io_, executor_, options_),
+      sessions_(pump_, events_, options_),
+      executor_(io_, engine_, clock_, pump_, sessions_, events_, options_),
+      control_(io_, executor_, events_, options_),
       stream_(io_, executor_, sessions_, options_),
       signals_(io_, SIGINT, SIGTERM),
       housekeeping_(io_) {}
@@ -109,6 +109,7 @@ void mixmatrix_server::shutdown() {
 void mixmatrix_server::do_housekeeping() {
   executor_.drop_finished_fades();
   engine_.plans().collect();
+  if (events_.meters_wanted()) events_.publish_meters(executor_.meter_lines());
   housekeeping_.expires_after(std::chrono::milliseconds(100));
   housekeeping_.async_wait([this](const error_code& ec) {
     if (!ec) do_housekeeping();

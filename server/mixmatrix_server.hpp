@@ -7,6 +7,7 @@
 #include "server/command_executor.hpp"
 #include "server/control_server.hpp"
 #include "server/engine_thread.hpp"
+#include "server/event_bus.hpp"
 #include "server/server_options.hpp"
 #include "server/stream_server.hpp"
 
@@ -33,6 +34,7 @@ class mixmatrix_server {
   asio::io_context io_;
   mixer::engine engine_;
   engine_thread clock_;
+  event_bus events_;  // before the pump: sessions it owns announce their end while it is destroyed
   block_pump pump_;
   audio_sessions sessions_;
   command_executor executor_;

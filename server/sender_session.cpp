@@ -6,9 +6,10 @@
 namespace mixmatrix::server {
 
 sender_session::sender_session(tcp::socket socket, std::shared_ptr<mixer::input_channel> input, std::string preamble,
-                               std::string leftover)
+                               std::string leftover, event_bus& events)
     : socket_(std::move(socket)),
       input_(std::move(input)),
+      events_(events),
       peer_(peer_name(socket_)),
       preamble_(std::move(preamble)),
       leftover_(std::move(leftover)) {}
@@ -18,6 +19,7 @@ sender_session::~sender_session() { stop(); }
 void sender_session::start() {
   input_->attach_sender(peer_);
   log(log_level::info, "sender " + peer_ + " feeds " + input_->name());
+  events_.publish("input " + input_->name() + " live (" + peer_ + ")");
   if (!preamble_.empty()) {
     asio::async_write(socket_, asio::buffer(preamble_), [self = shared_from_this()](const error_code& ec, std::size_t) {
       if (ec) self->stop();
@@ -46,6 +48,7 @@ void sender_session::stop() {
   socket_.close(ignored);
   input_->detach_sender();
   log(log_level::info, "sender " + peer_ + " left " + input_->name());
+  events_.publish("input " + input_->name() + " idle");
 }
 
 void sender_session::do_read() {

@@ -5,6 +5,7 @@
 
 #include "mixer/input_channel.hpp"
 #include "server/asio.hpp"
+#include "server/event_bus.hpp"
 #include "server/pumped_session.hpp"
 
 namespace mixmatrix::server {
@@ -17,7 +18,7 @@ class sender_session : public pumped_session, public std::enable_shared_from_thi
   /// Takes the socket; `preamble` is written first (a handshake reply), `leftover` holds PCM bytes
   /// that arrived with the handshake.
   sender_session(tcp::socket socket, std::shared_ptr<mixer::input_channel> input, std::string preamble,
-                 std::string leftover);
+                 std::string leftover, event_bus& events);
   ~sender_session() override;
 
   /// Claims the input and starts reading.
@@ -33,6 +34,7 @@ class sender_session : public pumped_session, public std::enable_shared_from_thi
 
   tcp::socket socket_;
   std::shared_ptr<mixer::input_channel> input_;
+  event_bus& events_;
   std::string peer_;
   std::string preamble_;
   std::string leftover_;
