@@ -2,7 +2,6 @@
 
 #include <cstring>
 #include <fstream>
-#include <random>
 #include <thread>
 
 #include "tests/support/audio_analysis.hpp"
@@ -13,27 +12,6 @@
 using namespace mixmatrix::test;
 using namespace std::chrono_literals;
 
-namespace {
-// `seconds` of full-range noise, no frame of it silent, as s16le stereo.
-std::string noise_pcm(double seconds) {
-  std::mt19937 random(12345);
-  std::string pcm(static_cast<std::size_t>(seconds * 44100) * 4, '\0');
-  for (std::size_t i = 0; i < pcm.size(); i += 2) {
-    auto s = static_cast<std::int16_t>(random() % 65536 - 32768);
-    if (s == 0) s = 1;
-    std::memcpy(pcm.data() + i, &s, 2);
-  }
-  return pcm;
-}
-
-// The bytes of `heard` from its first non-silent frame on.
-std::string from_first_sound(const std::string& heard) {
-  for (std::size_t at = 0; at + 4 <= heard.size(); at += 4) {
-    if (heard.compare(at, 4, std::string(4, '\0')) != 0) return heard.substr(at);
-  }
-  return {};
-}
-}  // namespace
 
 TEST_CASE("an unpaced sender of 5 s is paced by TCP and arrives whole and bit-exact at unity gain") {
   const auto in_port = free_port();

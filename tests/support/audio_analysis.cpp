@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 #include <numbers>
+#include <random>
 
 namespace mixmatrix::test {
 
@@ -41,6 +42,43 @@ std::string sine_pcm(double hz, double amplitude, double seconds, double rate) {
     std::memcpy(pcm.data() + f * 4 + 2, &s, 2);
   }
   return pcm;
+}
+
+std::string noise_pcm(double seconds, unsigned seed) {
+  std::mt19937 random(seed);
+  std::string pcm(static_cast<std::size_t>(seconds * 44100) * 4, '\0');
+  for (std::size_t i = 0; i < pcm.size(); i += 2) {
+    auto s = static_cast<std::int16_t>(static_cast<int>(random() % 65536) - 32768);
+    if (s == 0) s = 1;
+    std::memcpy(pcm.data() + i, &s, 2);
+  }
+  return pcm;
+}
+
+std::string from_first_sound(const std::string& pcm) {
+  for (std::size_t at = 0; at + 4 <= pcm.size(); at += 4) {
+    if (pcm.compare(at, 4, std::string(4, '\0')) != 0) return pcm.substr(at);
+  }
+  return {};
+}
+
+std::string wav_file(const std::string& pcm, unsigned rate) {
+  auto le32 = [](std::uint32_t v) { return std::string{char(v), char(v >> 8), char(v >> 16), char(v >> 24)}; };
+  auto le16 = [](std::uint16_t v) { return std::string{char(v), char(v >> 8)}; };
+  const auto size = static_cast<std::uint32_t>(pcm.size());
+  return "RIFF" + le32(36 + size) + "WAVEfmt " + le32(16) + le16(1) + le16(2) + le32(rate) + le32(rate * 4) + le16(4) +
+         le16(16) + "data" + le32(size) + pcm;
+}
+
+std::string wav_payload(const std::string& wav) {
+  std::size_t at = 12;
+  while (at + 8 <= wav.size()) {
+    std::uint32_t size = 0;
+    std::memcpy(&size, wav.data() + at + 4, 4);
+    if (wav.compare(at, 4, "data") == 0) return wav.substr(at + 8, size);
+    at += 8 + size + (size & 1);
+  }
+  return {};
 }
 
 std::size_t longest_silence_frames(std::string_view pcm) {

@@ -13,6 +13,14 @@ std::vector<double> channel_samples(std::string_view pcm, int channel);
 double tone_dbfs(const std::vector<double>& samples, double rate, double hz);
 /// `seconds` of a stereo sine at `hz` with a peak of `amplitude` (0..1 of full scale), as s16le.
 std::string sine_pcm(double hz, double amplitude, double seconds, double rate = 44100);
+/// `seconds` of full-range noise with no silent frame, as s16le stereo (the same for the same seed).
+std::string noise_pcm(double seconds, unsigned seed = 12345);
+/// The bytes of `pcm` from its first non-silent frame on ("" if all silent).
+std::string from_first_sound(const std::string& pcm);
+/// A 16-bit stereo WAV file holding `pcm`.
+std::string wav_file(const std::string& pcm, unsigned rate = 44100);
+/// The PCM payload of a WAV file's data chunk ("" if there is none).
+std::string wav_payload(const std::string& wav);
 /// The longest run of consecutive all-zero frames in s16le stereo PCM.
 std::size_t longest_silence_frames(std::string_view pcm);
 

@@ -1,0 +1,69 @@
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <thread>
+
+#include "tests/support/audio_analysis.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/test_server.hpp"
+
+using namespace mixmatrix::test;
+using namespace std::chrono_literals;
+
+TEST_CASE("mixsend FILE -> server -> mixplay --out FILE at unity gain is bit-exact") {
+  const auto dir = temp_dir();
+  const std::string pcm = noise_pcm(2.0);
+  std::ofstream(dir + "/in.wav", std::ios::binary) << wav_file(pcm);
+  test_server server;
+  REQUIRE(server.command("input add IN").ok());
+  REQUIRE(server.command("mix add OUT").ok());
+  REQUIRE(server.command("route OUT IN").ok());
+  const std::string at = "127.0.0.1:" + std::to_string(server.stream_port);
+  child_process play({MIXPLAY_PATH, "OUT", "--server", at, "--out", dir + "/out.wav", "--seconds", "3.5"}, dir + "/play.txt");
+  std::this_thread::sleep_for(300ms);
+  child_process send({MIXSEND_PATH, "IN", dir + "/in.wav", "--server", at, "--once"}, dir + "/send.txt");
+  CHECK(send.wait(10s) == 0);
+  CHECK(play.wait(10s) == 0);
+  const std::string heard = wav_payload(read_file(dir + "/out.wav"));
+  CHECK(heard.size() == static_cast<std::size_t>(3.5 * 44100) * 4);
+  const std::string sound = from_first_sound(heard);
+  REQUIRE(sound.size() >= pcm.size());
+  CHECK(sound.compare(0, pcm.size(), pcm) == 0);
+  CHECK(read_file(dir + "/play.txt").find("wrote 154350 frames") != std::string::npos);
+}
+
+TEST_CASE("mixplay --raw writes PCM to stdout for --seconds; mixsend --tone feeds an input") {
+  const auto dir = temp_dir();
+  test_server server;
+  REQUIRE(server.command("mix add OUT").ok());
+  const std::string at = "127.0.0.1:" + std::to_string(server.stream_port);
+  child_process tone({MIXSEND_PATH, "T", "--tone", "1000", "--level", "-6", "--server", at}, dir + "/send.txt");
+  std::this_thread::sleep_for(300ms);
+  REQUIRE(server.command("route OUT T").ok());
+  std::this_thread::sleep_for(200ms);
+  REQUIRE(run_shell(std::string(MIXPLAY_PATH) + " OUT --raw --seconds 1 --server " + at + " > " + dir + "/out.raw", 10s) == 0);
+  const std::string heard = read_file(dir + "/out.raw");
+  CHECK(heard.size() == 44100 * 4);
+  CHECK(tone_dbfs(channel_samples(heard, 0), 44100, 1000) == doctest::Approx(-6.02).epsilon(0.02));
+  tone.signal(15);
+}
+
+TEST_CASE("the clients say what is wrong and exit non-zero") {
+  const auto dir = temp_dir();
+  const auto out = dir + "/out.txt";
+  CHECK(run_shell(std::string(MIXSEND_PATH) + " > " + out + " 2>&1") == 2);
+  CHECK(read_file(out).starts_with("mixsend: "));
+  CHECK(run_shell(std::string(MIXSEND_PATH) + " IN /nonexistent.wav > " + out + " 2>&1") == 2);
+  CHECK(read_file(out).find("/nonexistent.wav") != std::string::npos);
+  CHECK(run_shell(std::string(MIXPLAY_PATH) + " X --seconds soon > " + out + " 2>&1") == 2);
+  CHECK(run_shell(std::string(MIXPLAY_PATH) + " X --out a.xyz --server 127.0.0.1:" + std::to_string(free_port()) + " > " +
+                  out + " 2>&1") == 1);
+  CHECK(run_shell(std::string(MIXSEND_PATH) + " --help > " + out) == 0);
+  CHECK(run_shell(std::string(MIXPLAY_PATH) + " --version > " + out) == 0);
+  CHECK(read_file(out) == "mixplay " MIXMATRIX_VERSION "\n");
+  test_server server;
+  server.command("mix add M");
+  CHECK(run_shell(std::string(MIXSEND_PATH) + " M --tone 440 --once --server 127.0.0.1:" +
+                  std::to_string(server.stream_port) + " > " + out + " 2>&1") == 1);
+  CHECK(read_file(out).find("ERR 409") != std::string::npos);
+}
