@@ -106,6 +106,7 @@ class device_sink : public pcm_sink {
 
   std::string finish() override {
     if (!stream_) return {};
+    draining_.store(true, std::memory_order_release);
     if (!started_ && ring_.readable() > 0) start();
     while (started_ && ring_.readable() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     Pa_StopStream(stream_);
@@ -134,16 +135,25 @@ class device_sink : public pcm_sink {
     started_ = Pa_StartStream(stream_) == paNoError;
   }
 
-  // The audio callback: reads the ring, never locks, allocates or logs.
+  // The audio callback: reads the ring, never locks, allocates or logs. After running dry it plays
+  // silence until the ring holds the start threshold again, so one hiccup costs one gap, not many.
   static int callback(const void*, void* output, unsigned long frames, const PaStreamCallbackTimeInfo*,
                       PaStreamCallbackFlags, void* user) {
     auto* self = static_cast<device_sink*>(user);
     auto out = std::span(static_cast<std::byte*>(output), frames * 4);
     const std::size_t whole_frames = self->ring_.readable() / 4 * 4;
+    if (!self->playing_.load(std::memory_order_relaxed)) {
+      if (whole_frames < self->prefill_ && !self->draining_.load(std::memory_order_acquire)) {
+        std::fill(out.begin(), out.end(), std::byte{0});
+        return paContinue;
+      }
+      self->playing_.store(true, std::memory_order_relaxed);
+    }
     const std::size_t got = self->ring_.read(out.first(std::min(whole_frames, out.size())));
     if (got < out.size()) {
       std::fill(out.begin() + static_cast<std::ptrdiff_t>(got), out.end(), std::byte{0});
-      self->underruns_.fetch_add(1, std::memory_order_relaxed);
+      if (!self->draining_.load(std::memory_order_acquire)) self->underruns_.fetch_add(1, std::memory_order_relaxed);
+      self->playing_.store(false, std::memory_order_relaxed);
     }
     return paContinue;
   }
@@ -153,6 +163,8 @@ class device_sink : public pcm_sink {
   std::size_t prefill_ = 0;
   bool started_ = false;
   std::atomic<std::uint64_t> underruns_{0};
+  std::atomic<bool> playing_{false};
+  std::atomic<bool> draining_{false};  // finish(): play out what is left, below the threshold too
 };
 
 }  // namespace
