@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "clients/sound_file_format.hpp"
 #include "mixer/byte_ring.hpp"
 
 namespace mixmatrix::clients {
@@ -29,25 +30,13 @@ class stdout_sink : public pcm_sink {
   std::string finish() override { return {}; }
 };
 
-int format_for(const std::string& path) {
-  const auto dot = path.rfind('.');
-  const std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);
-  if (ext == "wav") return SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-  if (ext == "flac") return SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
-  if (ext == "ogg" || ext == "oga") return SF_FORMAT_OGG | SF_FORMAT_VORBIS;
-  if (ext == "aiff" || ext == "aif") return SF_FORMAT_AIFF | SF_FORMAT_PCM_16;
-  if (ext == "au") return SF_FORMAT_AU | SF_FORMAT_PCM_16;
-  if (ext == "caf") return SF_FORMAT_CAF | SF_FORMAT_PCM_16;
-  throw std::runtime_error(path + ": unknown extension (wav, flac, ogg, aiff, au or caf)");
-}
-
 class file_sink : public pcm_sink {
  public:
   file_sink(const std::string& path, std::uint32_t rate) : path_(path) {
     SF_INFO info{};
     info.samplerate = static_cast<int>(rate);
     info.channels = 2;
-    info.format = format_for(path);
+    info.format = sound_file_format(path);
     file_ = sf_open(path.c_str(), SFM_WRITE, &info);
     if (!file_) throw std::runtime_error(path + ": " + sf_strerror(nullptr));
   }

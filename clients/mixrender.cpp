@@ -1,0 +1,158 @@
+// mixrender: mixes sound files offline, as fast as the machine allows, with the server's kernels
+// (the job of `sox -m`): a sum in float with per-input gains, saturated once to 16 bits.
+//   mixrender --out OUT IN[:GAIN_DB] ...
+
+#include <sndfile.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "clients/sound_file_format.hpp"
+#include "mixer/gain.hpp"
+#include "mixer/kernels.hpp"
+
+namespace {
+
+using namespace mixmatrix;
+
+constexpr const char* usage = R"(usage: mixrender --out OUT IN[:GAIN_DB] ...
+Mixes sound files (any format libsndfile reads, one rate, mono or stereo) into OUT (wav, flac, ogg,
+aiff, au or caf by extension) as fast as the machine allows: each input times its gain (default 0 dB),
+summed in float, saturated once to 16 bits. Shorter inputs end in silence. --help, --version.
+)";
+
+constexpr std::size_t block_frames = 4096;
+
+[[noreturn]] void fail(const std::string& text) {
+  std::fprintf(stderr, "mixrender: %s\n", text.c_str());
+  std::exit(2);
+}
+
+struct input {
+  std::string path;
+  float gain = 1.0f;
+  SF_INFO info{};
+  SNDFILE* file = nullptr;
+  bool done = false;
+  std::vector<std::int16_t> raw;  // as read: mono or stereo
+  std::vector<std::int16_t> stereo;
+  std::vector<float> bus;
+};
+
+// IN[:GAIN_DB]; a colon followed by something that is not a number belongs to the path.
+void parse_input(const std::string& arg, input& in) {
+  in.path = arg;
+  const auto colon = arg.rfind(':');
+  if (colon == std::string::npos) return;
+  const std::string gain = arg.substr(colon + 1);
+  char* end = nullptr;
+  const double db = gain == "-inf" ? -INFINITY : std::strtod(gain.c_str(), &end);
+  if (gain != "-inf" && (gain.empty() || *end != '\0')) return;
+  if (db > 24) fail("gain above +24 dB in '" + arg + "'");
+  in.path = arg.substr(0, colon);
+  in.gain = mixer::db_to_gain(db);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string out_path;
+  std::vector<std::unique_ptr<input>> inputs;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      std::fputs(usage, stdout);
+      return 0;
+    } else if (a == "--version") {
+      std::puts("mixrender " MIXMATRIX_VERSION);
+      return 0;
+    } else if (a == "--out" && i + 1 < argc) {
+      out_path = argv[++i];
+    } else if (a.starts_with("--")) {
+      fail("unknown option " + a + " (try --help)");
+    } else {
+      inputs.push_back(std::make_unique<input>());
+      parse_input(a, *inputs.back());
+    }
+  }
+  if (out_path.empty() || inputs.empty()) fail("usage: mixrender --out OUT IN[:GAIN_DB] ... (try --help)");
+  int rate = 0;
+  sf_count_t longest = 0;
+  for (auto& in : inputs) {
+    in->file = sf_open(in->path.c_str(), SFM_READ, &in->info);
+    if (!in->file) fail(in->path + ": " + sf_strerror(nullptr));
+    if (in->info.channels > 2) fail(in->path + ": " + std::to_string(in->info.channels) + " channels (mono or stereo only)");
+    if (rate != 0 && in->info.samplerate != rate) fail(in->path + ": " + std::to_string(in->info.samplerate) + " Hz, not " + std::to_string(rate) + " like the first input");
+    rate = in->info.samplerate;
+    longest = std::max(longest, in->info.frames);
+    in->raw.resize(block_frames * static_cast<std::size_t>(in->info.channels));
+    in->stereo.resize(block_frames * 2);
+    in->bus.resize(block_frames * 2);
+  }
+  int format = 0;
+  try {
+    format = clients::sound_file_format(out_path);
+  } catch (const std::runtime_error& e) {
+    fail(e.what());
+  }
+  SF_INFO out_info{};
+  out_info.samplerate = rate;
+  out_info.channels = 2;
+  out_info.format = format;
+  SNDFILE* out = sf_open(out_path.c_str(), SFM_WRITE, &out_info);
+  if (!out) fail(out_path + ": " + sf_strerror(nullptr));
+
+  const mixer::kernel_set& k = mixer::kernels();
+  std::vector<float> mix(block_frames * 2);
+  std::vector<std::int16_t> pcm(block_frames * 2);
+  std::vector<const float*> sources;
+  std::vector<float> gains;
+  std::uint64_t clips = 0;
+  const bool progress = ::isatty(2);
+  const auto started = std::chrono::steady_clock::now();
+  for (sf_count_t done = 0; done < longest;) {
+    const auto frames = static_cast<std::size_t>(std::min<sf_count_t>(block_frames, longest - done));
+    sources.clear();
+    gains.clear();
+    for (auto& in : inputs) {
+      if (in->done) continue;
+      std::size_t got = static_cast<std::size_t>(sf_readf_short(in->file, in->raw.data(), static_cast<sf_count_t>(frames)));
+      if (got < frames) in->done = true;
+      if (in->info.channels == 1) {
+        for (std::size_t f = 0; f < got; ++f) in->stereo[2 * f] = in->stereo[2 * f + 1] = in->raw[f];
+      } else {
+        std::copy_n(in->raw.begin(), got * 2, in->stereo.begin());
+      }
+      std::fill(in->stereo.begin() + static_cast<std::ptrdiff_t>(got * 2), in->stereo.end(), std::int16_t{0});
+      k.s16_to_float(in->stereo.data(), in->bus.data(), frames * 2);
+      sources.push_back(in->bus.data());
+      gains.push_back(in->gain);
+    }
+    std::fill(mix.begin(), mix.end(), 0.0f);
+    k.mix(mix.data(), sources.data(), gains.data(), sources.size(), frames * 2);
+    clips += k.float_to_s16(mix.data(), pcm.data(), frames * 2);
+    if (sf_writef_short(out, pcm.data(), static_cast<sf_count_t>(frames)) != static_cast<sf_count_t>(frames)) {
+      fail(out_path + ": " + sf_strerror(out));
+    }
+    done += static_cast<sf_count_t>(frames);
+    if (progress && (done / static_cast<sf_count_t>(block_frames)) % 64 == 0) {
+      std::fprintf(stderr, "\rmixrender: %3d%%", static_cast<int>(100 * done / longest));
+    }
+  }
+  sf_close(out);
+  for (auto& in : inputs) sf_close(in->file);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double audio = static_cast<double>(longest) / rate;
+  std::fprintf(stderr, "%smixrender: %zu inputs, %.1f s of audio in %.2f s (%.0fx real time), %llu samples clipped, kernels %s\n",
+               progress ? "\r" : "", inputs.size(), audio, seconds, audio / std::max(seconds, 1e-9),
+               static_cast<unsigned long long>(clips), k.name);
+  return 0;
+}
