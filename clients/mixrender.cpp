@@ -42,9 +42,8 @@ struct input {
   SF_INFO info{};
   SNDFILE* file = nullptr;
   bool done = false;
-  std::vector<std::int16_t> raw;  // as read: mono or stereo
+  std::vector<std::int16_t> mono;  // mono inputs are read here and spread to both channels
   std::vector<std::int16_t> stereo;
-  std::vector<float> bus;
 };
 
 // IN[:GAIN_DB]; a colon followed by something that is not a number belongs to the path.
@@ -93,9 +92,8 @@ int main(int argc, char** argv) {
     if (rate != 0 && in->info.samplerate != rate) fail(in->path + ": " + std::to_string(in->info.samplerate) + " Hz, not " + std::to_string(rate) + " like the first input");
     rate = in->info.samplerate;
     longest = std::max(longest, in->info.frames);
-    in->raw.resize(block_frames * static_cast<std::size_t>(in->info.channels));
+    if (in->info.channels == 1) in->mono.resize(block_frames);
     in->stereo.resize(block_frames * 2);
-    in->bus.resize(block_frames * 2);
   }
   int format = 0;
   try {
@@ -113,7 +111,7 @@ int main(int argc, char** argv) {
   const mixer::kernel_set& k = mixer::kernels();
   std::vector<float> mix(block_frames * 2);
   std::vector<std::int16_t> pcm(block_frames * 2);
-  std::vector<const float*> sources;
+  std::vector<const std::int16_t*> sources;
   std::vector<float> gains;
   std::uint64_t clips = 0;
   const bool progress = ::isatty(2);
@@ -124,20 +122,19 @@ int main(int argc, char** argv) {
     gains.clear();
     for (auto& in : inputs) {
       if (in->done) continue;
-      std::size_t got = static_cast<std::size_t>(sf_readf_short(in->file, in->raw.data(), static_cast<sf_count_t>(frames)));
+      // Read straight into the block the kernel sums; the int16 to float conversion is fused into it.
+      std::int16_t* target = in->info.channels == 1 ? in->mono.data() : in->stereo.data();
+      const auto got = static_cast<std::size_t>(sf_readf_short(in->file, target, static_cast<sf_count_t>(frames)));
       if (got < frames) in->done = true;
       if (in->info.channels == 1) {
-        for (std::size_t f = 0; f < got; ++f) in->stereo[2 * f] = in->stereo[2 * f + 1] = in->raw[f];
-      } else {
-        std::copy_n(in->raw.begin(), got * 2, in->stereo.begin());
+        for (std::size_t f = 0; f < got; ++f) in->stereo[2 * f] = in->stereo[2 * f + 1] = in->mono[f];
       }
       std::fill(in->stereo.begin() + static_cast<std::ptrdiff_t>(got * 2), in->stereo.end(), std::int16_t{0});
-      k.s16_to_float(in->stereo.data(), in->bus.data(), frames * 2);
-      sources.push_back(in->bus.data());
+      sources.push_back(in->stereo.data());
       gains.push_back(in->gain);
     }
     std::fill(mix.begin(), mix.end(), 0.0f);
-    k.mix(mix.data(), sources.data(), gains.data(), sources.size(), frames * 2);
+    k.mix_s16(mix.data(), sources.data(), gains.data(), sources.size(), frames * 2);
     clips += k.float_to_s16(mix.data(), pcm.data(), frames * 2);
     if (sf_writef_short(out, pcm.data(), static_cast<sf_count_t>(frames)) != static_cast<sf_count_t>(frames)) {
       fail(out_path + ": " + sf_strerror(out));

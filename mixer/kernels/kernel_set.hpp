@@ -21,6 +21,9 @@ struct kernel_set {
   void (*s16_to_float)(const std::int16_t* in, float* out, std::size_t samples);
   /// acc += sum of gains[i] * sources[i], sources added in order.
   void (*mix)(float* acc, const float* const* sources, const float* gains, std::size_t count, std::size_t samples);
+  /// acc += sum of gains[i] * (sources[i] / 32768) for int16 sources: s16_to_float and mix in one pass.
+  void (*mix_s16)(float* acc, const std::int16_t* const* sources, const float* gains, std::size_t count,
+                  std::size_t samples);
   /// acc += gain * source, the gain ramped per frame.
   void (*mix_ramp)(float* acc, const float* source, std::size_t samples, float from, float to);
   /// buf *= gain, the gain ramped per frame.

@@ -85,6 +85,32 @@ TEST_CASE("every kernel set this CPU runs matches the scalar reference") {
           check_within_one_lsb(k, got, want);
         }
 
+        // mix_s16 is s16_to_float then mix, bit for bit, on every set.
+        for (std::size_t count = 1; count <= 5; ++count) {
+          std::vector<std::vector<std::int16_t>> ints;
+          std::vector<std::vector<float>> floats;
+          std::vector<const std::int16_t*> int_pointers;
+          std::vector<const float*> float_pointers;
+          std::vector<float> gains;
+          for (std::size_t s = 0; s < count; ++s) {
+            ints.emplace_back(n + off);
+            for (std::size_t i = 0; i < n + off; ++i) ints.back()[i] = static_cast<std::int16_t>((i * 7919 + s * 31) % 65536 - 32768);
+            floats.emplace_back(n + off);
+            k.s16_to_float(ints.back().data(), floats.back().data(), n + off);
+            gains.push_back(0.3f + 0.2f * static_cast<float>(s));
+          }
+          for (std::size_t s = 0; s < count; ++s) {
+            int_pointers.push_back(ints[s].data() + off);
+            float_pointers.push_back(floats[s].data() + off);
+          }
+          auto fused = random_floats(n + off, 0.5f, 5);
+          auto separate = fused;
+          k.mix_s16(fused.data() + off, int_pointers.data(), gains.data(), count, n);
+          k.mix(separate.data() + off, float_pointers.data(), gains.data(), count, n);
+          CHECK(fused == separate);  // the same operations in the same order
+          check_within_one_lsb(k, fused, separate);
+        }
+
         // ramps, into a bus and applied to a bus.
         const auto source = random_floats(n + off, 1.0f, 3);
         auto got = random_floats(n + off, 0.5f, 4);
