@@ -12,6 +12,7 @@
 
 #include <boost/asio.hpp>
 
+#include "clients/command_line.hpp"
 #include "clients/server_address.hpp"
 #include "protocol/words.hpp"
 
@@ -74,30 +75,23 @@ int main(int argc, char** argv) {
   std::vector<std::string> words;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (!words.empty()) {
+    if (!words.empty()) {  // everything after the command word belongs to the command
       words.push_back(a);
-    } else if (a == "--help" || a == "-h") {
-      std::fputs(usage, stdout);
-      return 0;
-    } else if (a == "--version") {
-      std::puts("mixctl " MIXMATRIX_VERSION);
-      return 0;
-    } else if ((a == "--server" || a == "--password") && i + 1 < argc) {
+      continue;
+    }
+    mixmatrix::clients::answer_help_or_version(a, "mixctl", usage);
+    if ((a == "--server" || a == "--password") && i + 1 < argc) {
       (a == "--server" ? server : password) = argv[++i];
     } else if (a == "--watch") {
       watch = true;
     } else if (a.starts_with("--")) {
-      std::fprintf(stderr, "mixctl: unknown option %s (try --help)\n", a.c_str());
-      return 2;
+      mixmatrix::clients::fail("mixctl", "unknown option " + a + " (try --help)");
     } else {
       words.push_back(a);
     }
   }
   const auto address = mixmatrix::clients::parse_server_address(server, 7700);
-  if (!address) {
-    std::fprintf(stderr, "mixctl: --server takes HOST[:PORT], not '%s'\n", server.c_str());
-    return 2;
-  }
+  if (!address) mixmatrix::clients::fail("mixctl", "--server takes HOST[:PORT], not '" + server + "'");
   try {
     connection c(address->host, address->port);
     if (!password.empty() && !c.command("auth " + mixmatrix::protocol::quote_word(password), false)) {

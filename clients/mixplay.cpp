@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "clients/command_line.hpp"
 #include "clients/pcm_sink.hpp"
 #include "clients/server_address.hpp"
 #include "clients/stream_connection.hpp"
@@ -25,10 +26,7 @@ Receives channel NAME from mixmatrixd (LISTEN on the stream port, default 127.0.
   --server HOST[:PORT], --password P (or MIXMATRIX_PASSWORD), --help, --version
 )";
 
-[[noreturn]] void fail(const std::string& text, int status = 2) {
-  std::fprintf(stderr, "mixplay: %s\n", text.c_str());
-  std::exit(status);
-}
+[[noreturn]] void fail(const std::string& text, int status = 2) { mixmatrix::clients::fail("mixplay", text, status); }
 
 }  // namespace
 
@@ -43,13 +41,8 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) fail(a + " needs a value");
       return argv[++i];
     };
-    if (a == "--help" || a == "-h") {
-      std::fputs(usage, stdout);
-      return 0;
-    } else if (a == "--version") {
-      std::puts("mixplay " MIXMATRIX_VERSION);
-      return 0;
-    } else if (a == "--list-devices") {
+    answer_help_or_version(a, "mixplay", usage);
+    if (a == "--list-devices") {
       std::fputs(list_devices().c_str(), stdout);
       return 0;
     } else if (a == "--out") {

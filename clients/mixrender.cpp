@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "clients/command_line.hpp"
 #include "clients/sound_file_format.hpp"
 #include "mixer/gain.hpp"
 #include "mixer/kernels.hpp"
@@ -31,10 +32,7 @@ summed in float, saturated once to 16 bits. Shorter inputs end in silence. --hel
 
 constexpr std::size_t block_frames = 4096;
 
-[[noreturn]] void fail(const std::string& text) {
-  std::fprintf(stderr, "mixrender: %s\n", text.c_str());
-  std::exit(2);
-}
+[[noreturn]] void fail(const std::string& text) { clients::fail("mixrender", text); }
 
 struct input {
   std::string path;
@@ -67,13 +65,8 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<input>> inputs;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--help" || a == "-h") {
-      std::fputs(usage, stdout);
-      return 0;
-    } else if (a == "--version") {
-      std::puts("mixrender " MIXMATRIX_VERSION);
-      return 0;
-    } else if (a == "--out" && i + 1 < argc) {
+    clients::answer_help_or_version(a, "mixrender", usage);
+    if (a == "--out" && i + 1 < argc) {
       out_path = argv[++i];
     } else if (a.starts_with("--")) {
       fail("unknown option " + a + " (try --help)");

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "clients/command_line.hpp"
 #include "clients/pcm_source.hpp"
 #include "clients/server_address.hpp"
 #include "clients/stream_connection.hpp"
@@ -45,10 +46,7 @@ struct options {
   std::string password;
 };
 
-[[noreturn]] void fail(const std::string& text) {
-  std::fprintf(stderr, "mixsend: %s\n", text.c_str());
-  std::exit(2);
-}
+[[noreturn]] void fail(const std::string& text) { mixmatrix::clients::fail("mixsend", text); }
 
 double number(const std::string& text, const char* what) {
   try {
@@ -70,13 +68,8 @@ options parse(int argc, char** argv) {
       if (i + 1 >= argc) fail(a + " needs a value");
       return argv[++i];
     };
-    if (a == "--help" || a == "-h") {
-      std::fputs(usage, stdout);
-      std::exit(0);
-    } else if (a == "--version") {
-      std::puts("mixsend " MIXMATRIX_VERSION);
-      std::exit(0);
-    } else if (a == "--tone") {
+    answer_help_or_version(a, "mixsend", usage);
+    if (a == "--tone") {
       o.tone_hz = number(value(), "--tone");
     } else if (a == "--level") {
       o.level = number(value(), "--level");

@@ -106,9 +106,10 @@ void mix_s16(float* acc, const std::int16_t* const* sources, const float* gains,
   }
 }
 
-// The gain of frame f (from 0) is from + step * (f + 1); the last frame gets `to` exactly.
-template <class V>
-void mix_ramp(float* acc, const float* source, std::size_t samples, float from, float to) {
+// Walks a ramp: the gain of frame f (from 0) is from + step * (f + 1), the last frame gets `to`
+// exactly; `each_vector(i, gains)` and `each_sample(i, gain)` do the work at sample i.
+template <class V, class VectorStep, class SampleStep>
+void ramp(std::size_t samples, float from, float to, VectorStep each_vector, SampleStep each_sample) {
   const std::size_t frames = samples / 2;
   if (frames == 0) return;
   const float step = (to - from) / static_cast<float>(frames);
@@ -116,15 +117,19 @@ void mix_ramp(float* acc, const float* source, std::size_t samples, float from, 
   std::size_t i = 0;
   for (; i + V::width <= body; i += V::width) {
     const auto frame = V::add(V::set1(static_cast<float>(i / 2)), V::lane_offsets());
-    const auto gain = V::add(V::set1(from), V::mul(V::set1(step), frame));
-    V::store(acc + i, V::madd(gain, V::load(source + i), V::load(acc + i)));
+    each_vector(i, V::add(V::set1(from), V::mul(V::set1(step), frame)));
   }
-  for (; i < body; ++i) {
-    const float gain = from + step * static_cast<float>(i / 2 + 1);
-    acc[i] = V::madd1(gain, source[i], acc[i]);
-  }
-  acc[body] = V::madd1(to, source[body], acc[body]);
-  acc[body + 1] = V::madd1(to, source[body + 1], acc[body + 1]);
+  for (; i < body; ++i) each_sample(i, from + step * static_cast<float>(i / 2 + 1));
+  each_sample(body, to);
+  each_sample(body + 1, to);
+}
+
+template <class V>
+void mix_ramp(float* acc, const float* source, std::size_t samples, float from, float to) {
+  ramp<V>(
+      samples, from, to,
+      [&](std::size_t i, auto gain) { V::store(acc + i, V::madd(gain, V::load(source + i), V::load(acc + i))); },
+      [&](std::size_t i, float gain) { acc[i] = V::madd1(gain, source[i], acc[i]); });
 }
 
 template <class V>
@@ -137,19 +142,9 @@ void apply_gain(float* buf, std::size_t samples, float from, float to) {
     for (; i < samples; ++i) buf[i] *= from;
     return;
   }
-  const std::size_t frames = samples / 2;
-  if (frames == 0) return;
-  const float step = (to - from) / static_cast<float>(frames);
-  const std::size_t body = samples - 2;
-  std::size_t i = 0;
-  for (; i + V::width <= body; i += V::width) {
-    const auto frame = V::add(V::set1(static_cast<float>(i / 2)), V::lane_offsets());
-    const auto gain = V::add(V::set1(from), V::mul(V::set1(step), frame));
-    V::store(buf + i, V::mul(V::load(buf + i), gain));
-  }
-  for (; i < body; ++i) buf[i] *= from + step * static_cast<float>(i / 2 + 1);
-  buf[body] *= to;
-  buf[body + 1] *= to;
+  ramp<V>(
+      samples, from, to, [&](std::size_t i, auto gain) { V::store(buf + i, V::mul(V::load(buf + i), gain)); },
+      [&](std::size_t i, float gain) { buf[i] *= gain; });
 }
 
 // Clamped to one step beyond full scale before the conversion, so out-of-range values neither
