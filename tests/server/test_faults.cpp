@@ -14,6 +14,16 @@
 using namespace mixmatrix::test;
 using namespace std::chrono_literals;
 
+namespace {
+// The 50 ms bound is a claim about the optimized server; under a sanitizer everything (the server
+// and this test's own threads) runs several times slower, so only the audio checks stay strict.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr auto allowed_gap = 250ms;
+#else
+constexpr auto allowed_gap = 50ms;
+#endif
+}  // namespace
+
 TEST_CASE("faults on every port leave a good listener's audio whole") {
   const auto mix_port = free_port();
   const auto raw_port = free_port();
@@ -62,7 +72,7 @@ TEST_CASE("faults on every port leave a good listener's audio whole") {
   recorder.join();
 
   MESSAGE("longest gap between arrivals: " << std::chrono::duration<double, std::milli>(longest_gap).count() << " ms");
-  CHECK(longest_gap < 50ms);
+  CHECK(longest_gap < allowed_gap);
   CHECK(longest_silence_frames(heard) <= 1);
   const auto left = channel_samples(heard, 0);
   for (std::size_t at = 0; at + 44100 <= left.size(); at += 22050) {
