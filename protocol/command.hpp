@@ -82,6 +82,15 @@ struct kamaelia_query {
 struct meters {
   std::vector<std::string> names;
 };
+/// `record NAME PATH`: records a channel to a sound file.
+struct record {
+  std::string name;
+  std::string path;
+};
+/// `stop NAME`: stops the channel's recording.
+struct stop {
+  std::string name;
+};
 /// `save [PATH]`: without a path, to the state file.
 struct save {
   std::string path;
@@ -119,7 +128,7 @@ struct quit {};
 using command = std::variant<cmd::help, cmd::list, cmd::show, cmd::add_network_input, cmd::add_tone_input,
                              cmd::remove_input, cmd::add_mix, cmd::remove_mix, cmd::switch_mix, cmd::route,
                              cmd::unroute, cmd::gain, cmd::mute, cmd::kamaelia_switch, cmd::kamaelia_query,
-                             cmd::meters, cmd::save, cmd::load, cmd::begin_salvo, cmd::commit_salvo, cmd::abort_salvo,
+                             cmd::meters, cmd::record, cmd::stop, cmd::save, cmd::load, cmd::begin_salvo, cmd::commit_salvo, cmd::abort_salvo,
                              cmd::watch, cmd::unwatch, cmd::stats, cmd::auth, cmd::ping, cmd::quit>;
 
 /// True for commands that change the scene (and so are saved and announced).

@@ -213,6 +213,20 @@ result<command> parse_command(const std::vector<std::string>& words) {
     }
     return m;
   }
+  if (is("record")) {
+    if (c.left() != 2) return syntax("record MIX PATH");
+    auto name = parse_name(c.take());
+    if (!name) return name.error();
+    const std::string path = c.take();
+    if (path.empty()) return syntax("record MIX PATH");
+    return cmd::record{name.value(), path};
+  }
+  if (is("stop")) {
+    if (c.left() != 1) return syntax("stop MIX");
+    auto name = parse_name(c.take());
+    if (!name) return name.error();
+    return cmd::stop{name.value()};
+  }
   if (is("save")) {
     if (c.left() > 1) return syntax("save [PATH]");
     return cmd::save{c.done() ? std::string{} : c.take()};
@@ -244,6 +258,7 @@ bool changes_scene(const command& c) {
   return !(std::holds_alternative<cmd::help>(c) || std::holds_alternative<cmd::list>(c) ||
            std::holds_alternative<cmd::show>(c) || std::holds_alternative<cmd::kamaelia_query>(c) || std::holds_alternative<cmd::meters>(c) ||
            std::holds_alternative<cmd::save>(c) || std::holds_alternative<cmd::auth>(c) ||
+           std::holds_alternative<cmd::record>(c) || std::holds_alternative<cmd::stop>(c) ||
            std::holds_alternative<cmd::watch>(c) || std::holds_alternative<cmd::unwatch>(c) ||
            std::holds_alternative<cmd::stats>(c) ||
            std::holds_alternative<cmd::ping>(c) || std::holds_alternative<cmd::quit>(c) ||

@@ -4,7 +4,7 @@
 
 namespace mixmatrix::protocol {
 namespace {
-constexpr std::array<command_help, 33> table{{
+constexpr std::array<command_help, 35> table{{
     {"help [COMMAND]", "the command list, or one command's syntax"},
     {"list", "one line per channel (inputs and mixes)"},
     {"show NAME", "one channel in detail; for a mix, one line per crosspoint"},
@@ -27,6 +27,8 @@ constexpr std::array<command_help, 33> table{{
     {"stats", "uptime, engine ticks, late ticks, load, and per-channel counters"},
     {"watch [meters]", "events as '* ' lines: changes by any client, inputs live or idle, listeners; meters 10 a second"},
     {"unwatch", "stops events on this connection"},
+    {"record MIX PATH", "records a mix (or an input) to a sound file, format from the extension"},
+    {"stop MIX", "stops the recording; the file is complete and valid"},
     {"save [PATH]", "writes the scene as control commands, atomically (default: the --state file)"},
     {"load PATH", "runs the control commands in PATH, stopping at the first that fails"},
     {"begin", "starts a salvo: route, unroute, gain, mute, mix on/off and SWITCH are checked and queued"},

@@ -166,7 +166,10 @@ void command_executor::drop_finished_fades() {
   if (matrix_.has_fades()) engine_.plans().publish(matrix_.compile());
 }
 
-void command_executor::stop() { ports_.clear(); }
+void command_executor::stop() {
+  ports_.clear();
+  recorders_.clear();  // each recording is finalised: a valid file after SIGTERM too
+}
 
 command_executor::reply command_executor::changed(const mixer::matrix_status& status) {
   if (status) return to_failure(*status);
@@ -226,6 +229,7 @@ command_executor::reply command_executor::remove_channel(const std::string& name
   auto r = changed(matrix_.remove(name, kind));
   if (!r) return r;
   ports_.erase(name);
+  recorders_.erase(name);
   pump_.disconnect(ch.get());
   return r;
 }
@@ -416,6 +420,31 @@ command_executor::reply command_executor::run(const protocol::cmd::stats&) {
              " listeners=" + std::to_string(n.listeners.load()) + "\n";
   }
   return lines;
+}
+
+command_executor::reply command_executor::run(const protocol::cmd::record& c) {
+  auto ch = matrix_.find(c.name);
+  if (!ch) return failure{code::not_found, "no such channel " + c.name};
+  if (recorders_.contains(c.name)) {
+    return failure{code::conflict, c.name + " is already recording to " + recorders_.at(c.name)->path()};
+  }
+  try {
+    recorders_[c.name] = std::make_unique<recorder>(ch, c.path, options_.engine.rate);
+  } catch (const std::runtime_error& e) {
+    return failure{code::unavailable, e.what()};
+  }
+  log(log_level::info, "recording " + c.name + " to " + c.path);
+  return std::string{};
+}
+
+command_executor::reply command_executor::run(const protocol::cmd::stop& c) {
+  auto it = recorders_.find(c.name);
+  if (it == recorders_.end()) return failure{code::not_found, c.name + " is not recording"};
+  const std::string summary = it->second->path() + ": " + std::to_string(it->second->frames()) + " frames, " +
+                              std::to_string(it->second->overruns()) + " overruns";
+  recorders_.erase(it);
+  log(log_level::info, "stopped recording " + c.name + " (" + summary + ")");
+  return "recorded " + summary + "\n";
 }
 
 command_executor::reply command_executor::run(const protocol::cmd::save& c) {

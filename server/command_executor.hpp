@@ -16,6 +16,7 @@
 #include "server/engine_thread.hpp"
 #include "server/event_bus.hpp"
 #include "server/raw_port.hpp"
+#include "server/recorder.hpp"
 #include "server/server_options.hpp"
 
 namespace mixmatrix::server {
@@ -80,6 +81,8 @@ class command_executor {
   reply run(const protocol::cmd::kamaelia_switch& c);
   reply run(const protocol::cmd::kamaelia_query& c);
   reply run(const protocol::cmd::meters& c);
+  reply run(const protocol::cmd::record& c);
+  reply run(const protocol::cmd::stop& c);
   reply run(const protocol::cmd::save& c);
   reply run(const protocol::cmd::load& c);
   reply run(const protocol::cmd::begin_salvo& c);
@@ -110,6 +113,7 @@ class command_executor {
   bool publishing_ = true;
   int load_depth_ = 0;  // scene files may load others, but not forever  // false while a salvo is applied: it publishes once, at the end
   std::map<std::string, std::unique_ptr<raw_port>> ports_;
+  std::map<std::string, std::unique_ptr<recorder>> recorders_;
 };
 
 }  // namespace mixmatrix::server

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "mixer/channel.hpp"
+
+struct sf_private_tag;  // libsndfile's SNDFILE
+
+namespace mixmatrix::server {
+
+/// Records one channel to a sound file on its own disk thread: it reads the channel's published
+/// blocks as a listener does (the engine never waits for the disk) and writes them with libsndfile.
+/// Blocks the disk thread fell too far behind for are lost and counted as overruns.
+class recorder {
+ public:
+  /// Creates `path` (format from its extension: any libsndfile knows, 16-bit PCM where the format
+  /// allows, Vorbis for ogg) and starts recording; throws std::runtime_error when it cannot.
+  recorder(std::shared_ptr<mixer::channel> ch, const std::string& path, std::uint32_t rate);
+  recorder(const recorder&) = delete;
+  recorder& operator=(const recorder&) = delete;
+  /// Stops and finalises the file: it is complete and valid afterwards.
+  ~recorder();
+
+  /// The file being written.
+  const std::string& path() const { return path_; }
+  /// Frames written so far.
+  std::uint64_t frames() const { return frames_.load(std::memory_order_relaxed); }
+  /// Blocks lost because the disk thread fell behind.
+  std::uint64_t overruns() const { return overruns_.load(std::memory_order_relaxed); }
+
+ private:
+  void run(const std::stop_token& stop);
+  void write_new_blocks();
+
+  std::shared_ptr<mixer::channel> channel_;
+  std::string path_;
+  sf_private_tag* file_ = nullptr;
+  std::uint64_t next_block_ = 0;
+  std::atomic<std::uint64_t> frames_{0};
+  std::atomic<std::uint64_t> overruns_{0};
+  std::jthread thread_;
+};
+
+}  // namespace mixmatrix::server
