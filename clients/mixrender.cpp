@@ -11,12 +11,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "clients/command_line.hpp"
-#include "clients/sound_file_format.hpp"
+#include "audio_io/mapped_wav.hpp"
+#include "audio_io/sound_file_format.hpp"
+#include "audio_io/sound_file_reader.hpp"
 #include "mixer/gain.hpp"
 #include "mixer/kernels.hpp"
 
@@ -30,18 +33,50 @@ aiff, au or caf by extension) as fast as the machine allows: each input times it
 summed in float, saturated once to 16 bits. Shorter inputs end in silence. --help, --version.
 )";
 
-constexpr std::size_t block_frames = 4096;
+constexpr std::size_t block_frames = 16384;
 
 [[noreturn]] void fail(const std::string& text) { clients::fail("mixrender", text); }
 
+// One input file: a mapped 16-bit stereo WAV is summed where it lies; anything else is read
+// (and spread to stereo) into a block buffer.
 struct input {
   std::string path;
   float gain = 1.0f;
-  SF_INFO info{};
-  SNDFILE* file = nullptr;
-  bool done = false;
-  std::vector<std::int16_t> mono;  // mono inputs are read here and spread to both channels
-  std::vector<std::int16_t> stereo;
+  std::optional<audio_io::mapped_wav> mapped;
+  std::unique_ptr<audio_io::sound_file_reader> reader;
+  std::uint32_t rate = 0;
+  std::uint64_t frames = 0;
+  std::vector<std::int16_t> block;
+
+  void open() {
+    mapped = audio_io::mapped_wav::open(path);
+    if (mapped && mapped->channels() == 2) {
+      rate = mapped->rate();
+      frames = mapped->frames();
+      return;
+    }
+    mapped.reset();
+    reader = std::make_unique<audio_io::sound_file_reader>(path);
+    rate = reader->rate();
+    frames = reader->frames();
+    block.resize(block_frames * 2);
+  }
+
+  // Stereo samples for frames [at, at + count), or nullptr once the input has ended.
+  const std::int16_t* samples(std::uint64_t at, std::size_t count) {
+    if (at >= frames) return nullptr;
+    if (mapped && at + count <= frames) return mapped->samples().data() + at * 2;
+    std::size_t got = 0;
+    if (mapped) {
+      got = static_cast<std::size_t>(frames - at);
+      block.assign(mapped->samples().begin() + static_cast<std::ptrdiff_t>(at * 2), mapped->samples().end());
+      block.resize(count * 2);
+    } else {
+      got = reader->read(block.data(), count);
+    }
+    std::fill(block.begin() + static_cast<std::ptrdiff_t>(got * 2), block.end(), std::int16_t{0});
+    return block.data();
+  }
 };
 
 // IN[:GAIN_DB]; a colon followed by something that is not a number belongs to the path.
@@ -76,28 +111,28 @@ int main(int argc, char** argv) {
     }
   }
   if (out_path.empty() || inputs.empty()) fail("usage: mixrender --out OUT IN[:GAIN_DB] ... (try --help)");
-  int rate = 0;
-  sf_count_t longest = 0;
+  std::uint32_t rate = 0;
+  std::uint64_t longest = 0;
   for (auto& in : inputs) {
-    in->file = sf_open(in->path.c_str(), SFM_READ, &in->info);
-    if (!in->file) fail(in->path + ": " + sf_strerror(nullptr));
-    if (in->info.channels > 2) fail(in->path + ": " + std::to_string(in->info.channels) + " channels (mono or stereo only)");
-    if (rate != 0 && in->info.samplerate != rate) fail(in->path + ": " + std::to_string(in->info.samplerate) + " Hz, not " + std::to_string(rate) + " like the first input");
-    rate = in->info.samplerate;
-    longest = std::max(longest, in->info.frames);
-    if (in->info.channels == 1) in->mono.resize(block_frames);
-    in->stereo.resize(block_frames * 2);
+    try {
+      in->open();
+    } catch (const std::runtime_error& e) {
+      fail(e.what());
+    }
+    if (rate != 0 && in->rate != rate) {
+      fail(in->path + ": " + std::to_string(in->rate) + " Hz, not " + std::to_string(rate) + " like the first input");
+    }
+    rate = in->rate;
+    longest = std::max(longest, in->frames);
   }
-  int format = 0;
+  SF_INFO out_info{};
+  out_info.samplerate = static_cast<int>(rate);
+  out_info.channels = 2;
   try {
-    format = clients::sound_file_format(out_path);
+    out_info.format = audio_io::sound_file_format(out_path, rate);
   } catch (const std::runtime_error& e) {
     fail(e.what());
   }
-  SF_INFO out_info{};
-  out_info.samplerate = rate;
-  out_info.channels = 2;
-  out_info.format = format;
   SNDFILE* out = sf_open(out_path.c_str(), SFM_WRITE, &out_info);
   if (!out) fail(out_path + ": " + sf_strerror(nullptr));
 
@@ -109,22 +144,16 @@ int main(int argc, char** argv) {
   std::uint64_t clips = 0;
   const bool progress = ::isatty(2);
   const auto started = std::chrono::steady_clock::now();
-  for (sf_count_t done = 0; done < longest;) {
-    const auto frames = static_cast<std::size_t>(std::min<sf_count_t>(block_frames, longest - done));
+  for (std::uint64_t done = 0; done < longest;) {
+    const auto frames = static_cast<std::size_t>(std::min<std::uint64_t>(block_frames, longest - done));
     sources.clear();
     gains.clear();
     for (auto& in : inputs) {
-      if (in->done) continue;
-      // Read straight into the block the kernel sums; the int16 to float conversion is fused into it.
-      std::int16_t* target = in->info.channels == 1 ? in->mono.data() : in->stereo.data();
-      const auto got = static_cast<std::size_t>(sf_readf_short(in->file, target, static_cast<sf_count_t>(frames)));
-      if (got < frames) in->done = true;
-      if (in->info.channels == 1) {
-        for (std::size_t f = 0; f < got; ++f) in->stereo[2 * f] = in->stereo[2 * f + 1] = in->mono[f];
+      // The int16 to float conversion is fused into the kernel's sum.
+      if (const std::int16_t* samples = in->samples(done, frames)) {
+        sources.push_back(samples);
+        gains.push_back(in->gain);
       }
-      std::fill(in->stereo.begin() + static_cast<std::ptrdiff_t>(got * 2), in->stereo.end(), std::int16_t{0});
-      sources.push_back(in->stereo.data());
-      gains.push_back(in->gain);
     }
     std::fill(mix.begin(), mix.end(), 0.0f);
     k.mix_s16(mix.data(), sources.data(), gains.data(), sources.size(), frames * 2);
@@ -132,13 +161,12 @@ int main(int argc, char** argv) {
     if (sf_writef_short(out, pcm.data(), static_cast<sf_count_t>(frames)) != static_cast<sf_count_t>(frames)) {
       fail(out_path + ": " + sf_strerror(out));
     }
-    done += static_cast<sf_count_t>(frames);
-    if (progress && (done / static_cast<sf_count_t>(block_frames)) % 64 == 0) {
+    done += frames;
+    if (progress && (done / block_frames) % 16 == 0) {
       std::fprintf(stderr, "\rmixrender: %3d%%", static_cast<int>(100 * done / longest));
     }
   }
   sf_close(out);
-  for (auto& in : inputs) sf_close(in->file);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const double audio = static_cast<double>(longest) / rate;
   std::fprintf(stderr, "%smixrender: %zu inputs, %.1f s of audio in %.2f s (%.0fx real time), %llu samples clipped, kernels %s\n",

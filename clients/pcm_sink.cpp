@@ -1,6 +1,5 @@
 #include "clients/pcm_sink.hpp"
 
-#include <portaudio.h>
 #include <sndfile.h>
 #include <unistd.h>
 
@@ -10,7 +9,8 @@
 #include <stdexcept>
 #include <thread>
 
-#include "clients/sound_file_format.hpp"
+#include "audio_io/sound_device.hpp"
+#include "audio_io/sound_file_format.hpp"
 #include "mixer/byte_ring.hpp"
 
 namespace mixmatrix::clients {
@@ -36,7 +36,7 @@ class file_sink : public pcm_sink {
     SF_INFO info{};
     info.samplerate = static_cast<int>(rate);
     info.channels = 2;
-    info.format = sound_file_format(path);
+    info.format = audio_io::sound_file_format(path, rate);
     file_ = sf_open(path.c_str(), SFM_WRITE, &info);
     if (!file_) throw std::runtime_error(path + ": " + sf_strerror(nullptr));
   }
@@ -62,25 +62,10 @@ class file_sink : public pcm_sink {
 
 class device_sink : public pcm_sink {
  public:
-  device_sink(const std::string& device, std::uint32_t rate) : ring_(rate / 2 * 4) {  // 500 ms
-    if (Pa_Initialize() != paNoError) throw std::runtime_error("PortAudio cannot start");
-    PaStreamParameters out{};
-    out.device = find(device);
-    if (out.device == paNoDevice) {
-      Pa_Terminate();
-      throw std::runtime_error(device.empty() ? "no sound device" : "no sound device matches '" + device + "'");
-    }
-    out.channelCount = 2;
-    out.sampleFormat = paInt16;
-    out.suggestedLatency = Pa_GetDeviceInfo(out.device)->defaultLowOutputLatency;
-    const PaError e = Pa_OpenStream(&stream_, nullptr, &out, rate, paFramesPerBufferUnspecified, paNoFlag,
-                                    &device_sink::callback, this);
-    if (e != paNoError) {
-      Pa_Terminate();
-      throw std::runtime_error(std::string("cannot open the sound device: ") + Pa_GetErrorText(e));
-    }
-    prefill_ = rate / 10 * 4;  // start playing once 100 ms are buffered
-  }
+  device_sink(const std::string& device, std::uint32_t rate)
+      : ring_(rate / 2 * 4),  // 500 ms
+        prefill_(rate / 10 * 4),  // start playing once 100 ms are buffered
+        stream_(device, rate, &device_sink::fill, this) {}
   ~device_sink() override { finish(); }
 
   void write(const std::int16_t* frames, std::size_t count) override {
@@ -94,47 +79,29 @@ class device_sink : public pcm_sink {
   }
 
   std::string finish() override {
-    if (!stream_) return {};
+    if (finished_) return {};
+    finished_ = true;
     draining_.store(true, std::memory_order_release);
     if (!started_ && ring_.readable() > 0) start();
     while (started_ && ring_.readable() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    Pa_StopStream(stream_);
-    Pa_CloseStream(stream_);
-    Pa_Terminate();
-    stream_ = nullptr;
     return "mixplay: " + std::to_string(underruns_.load()) + " underruns";
   }
 
  private:
-  static PaDeviceIndex find(const std::string& device) {
-    if (device.empty()) return Pa_GetDefaultOutputDevice();
-    const PaDeviceIndex count = Pa_GetDeviceCount();
-    if (!device.empty() && device.find_first_not_of("0123456789") == std::string::npos) {
-      const int index = std::stoi(device);
-      return index < count ? index : paNoDevice;
-    }
-    for (PaDeviceIndex i = 0; i < count; ++i) {
-      const PaDeviceInfo* info = Pa_GetDeviceInfo(i);
-      if (info->maxOutputChannels >= 2 && std::string(info->name).find(device) != std::string::npos) return i;
-    }
-    return paNoDevice;
-  }
-
   void start() {
-    started_ = Pa_StartStream(stream_) == paNoError;
+    stream_.start();
+    started_ = true;
   }
 
   // The audio callback: reads the ring, never locks, allocates or logs. After running dry it plays
   // silence until the ring holds the start threshold again, so one hiccup costs one gap, not many.
-  static int callback(const void*, void* output, unsigned long frames, const PaStreamCallbackTimeInfo*,
-                      PaStreamCallbackFlags, void* user) {
+  static void fill(std::span<std::byte> out, void* user) {
     auto* self = static_cast<device_sink*>(user);
-    auto out = std::span(static_cast<std::byte*>(output), frames * 4);
     const std::size_t whole_frames = self->ring_.readable() / 4 * 4;
     if (!self->playing_.load(std::memory_order_relaxed)) {
       if (whole_frames < self->prefill_ && !self->draining_.load(std::memory_order_acquire)) {
         std::fill(out.begin(), out.end(), std::byte{0});
-        return paContinue;
+        return;
       }
       self->playing_.store(true, std::memory_order_relaxed);
     }
@@ -144,16 +111,16 @@ class device_sink : public pcm_sink {
       if (!self->draining_.load(std::memory_order_acquire)) self->underruns_.fetch_add(1, std::memory_order_relaxed);
       self->playing_.store(false, std::memory_order_relaxed);
     }
-    return paContinue;
   }
 
   mixer::byte_ring ring_;
-  PaStream* stream_ = nullptr;
-  std::size_t prefill_ = 0;
-  bool started_ = false;
+  std::size_t prefill_;
   std::atomic<std::uint64_t> underruns_{0};
   std::atomic<bool> playing_{false};
   std::atomic<bool> draining_{false};  // finish(): play out what is left, below the threshold too
+  audio_io::output_stream stream_;  // last: its callback uses the members above
+  bool started_ = false;
+  bool finished_ = false;
 };
 
 }  // namespace
@@ -167,14 +134,8 @@ std::unique_ptr<pcm_sink> open_device_sink(const std::string& device, std::uint3
 }
 
 std::string list_devices() {
-  if (Pa_Initialize() != paNoError) return "PortAudio cannot start\n";
   std::string lines;
-  for (PaDeviceIndex i = 0; i < Pa_GetDeviceCount(); ++i) {
-    const PaDeviceInfo* info = Pa_GetDeviceInfo(i);
-    if (info->maxOutputChannels < 1) continue;
-    lines += std::to_string(i) + " " + info->name + " (" + Pa_GetHostApiInfo(info->hostApi)->name + ")\n";
-  }
-  Pa_Terminate();
+  for (const auto& line : audio_io::output_devices()) lines += line + "\n";
   return lines;
 }
 

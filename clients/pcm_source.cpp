@@ -1,11 +1,10 @@
 #include "clients/pcm_source.hpp"
 
-#include <sndfile.h>
 #include <unistd.h>
 
 #include <stdexcept>
-#include <vector>
 
+#include "audio_io/sound_file_reader.hpp"
 #include "mixer/tone_generator.hpp"
 
 namespace mixmatrix::clients {
@@ -13,30 +12,14 @@ namespace {
 
 class sound_file : public pcm_source {
  public:
-  explicit sound_file(const std::string& path) {
-    file_ = sf_open(path.c_str(), SFM_READ, &info_);
-    if (!file_) throw std::runtime_error(path + ": " + sf_strerror(nullptr));
-    if (info_.channels < 1 || info_.channels > 2) {
-      sf_close(file_);
-      throw std::runtime_error(path + ": " + std::to_string(info_.channels) + " channels (mono or stereo only)");
-    }
-  }
-  ~sound_file() override { sf_close(file_); }
-  std::size_t read(std::int16_t* out, std::size_t frames) override {
-    if (info_.channels == 2) return static_cast<std::size_t>(sf_readf_short(file_, out, static_cast<sf_count_t>(frames)));
-    mono_.resize(frames);
-    const auto n = static_cast<std::size_t>(sf_readf_short(file_, mono_.data(), static_cast<sf_count_t>(frames)));
-    for (std::size_t f = 0; f < n; ++f) out[2 * f] = out[2 * f + 1] = mono_[f];
-    return n;
-  }
-  bool rewind() override { return sf_seek(file_, 0, SEEK_SET) == 0; }
-  std::uint32_t rate() const override { return static_cast<std::uint32_t>(info_.samplerate); }
-  std::optional<std::uint64_t> length() const override { return static_cast<std::uint64_t>(info_.frames); }
+  explicit sound_file(const std::string& path) : file_(path) {}
+  std::size_t read(std::int16_t* out, std::size_t frames) override { return file_.read(out, frames); }
+  bool rewind() override { return file_.rewind(); }
+  std::uint32_t rate() const override { return file_.rate(); }
+  std::optional<std::uint64_t> length() const override { return file_.frames(); }
 
  private:
-  SF_INFO info_{};
-  SNDFILE* file_ = nullptr;
-  std::vector<std::int16_t> mono_;
+  audio_io::sound_file_reader file_;
 };
 
 class tone : public pcm_source {

@@ -6,40 +6,15 @@
 #include <stdexcept>
 #include <vector>
 
+#include "audio_io/sound_file_format.hpp"
+
 namespace mixmatrix::server {
-namespace {
-
-// The major format libsndfile associates with the file's extension, with 16-bit PCM where the
-// format takes it (Vorbis, then Opus, for the compressed-only containers).
-int format_for(const std::string& path, std::uint32_t rate) {
-  const auto dot = path.rfind('.');
-  const std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);
-  int count = 0;
-  sf_command(nullptr, SFC_GET_FORMAT_MAJOR_COUNT, &count, sizeof count);
-  for (int i = 0; i < count; ++i) {
-    SF_FORMAT_INFO info{};
-    info.format = i;
-    sf_command(nullptr, SFC_GET_FORMAT_MAJOR, &info, sizeof info);
-    if (ext.empty() || ext != info.extension) continue;
-    for (int subtype : {SF_FORMAT_PCM_16, SF_FORMAT_VORBIS, SF_FORMAT_OPUS}) {
-      SF_INFO probe{};
-      probe.samplerate = static_cast<int>(rate);
-      probe.channels = 2;
-      probe.format = info.format | subtype;
-      if (sf_format_check(&probe)) return probe.format;
-    }
-  }
-  throw std::runtime_error(path + ": no sound file format for '." + ext + "' (try wav, flac, ogg)");
-}
-
-}  // namespace
-
 recorder::recorder(std::shared_ptr<mixer::channel> ch, const std::string& path, std::uint32_t rate)
     : channel_(std::move(ch)), path_(path) {
   SF_INFO info{};
   info.samplerate = static_cast<int>(rate);
   info.channels = 2;
-  info.format = format_for(path, rate);
+  info.format = audio_io::sound_file_format(path, rate);
   file_ = sf_open(path.c_str(), SFM_WRITE, &info);
   if (!file_) throw std::runtime_error(path + ": " + sf_strerror(nullptr));
   next_block_ = channel_->output().published();

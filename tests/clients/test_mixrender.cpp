@@ -90,3 +90,17 @@ TEST_CASE("mixrender refuses what it cannot do, with one line and status 2") {
   CHECK(run_shell(run + dir + "/a.wav 2>/dev/null") == 2);
   CHECK(run_shell(run + "--out " + dir + "/o.wav " + dir + "/a.wav:30 2>/dev/null") == 2);
 }
+
+TEST_CASE("mixrender gives the same mix from mapped WAV files as from files it has to decode") {
+  if (run_shell("command -v sox >/dev/null") != 0) return;
+  const auto dir = temp_dir();
+  std::ofstream(dir + "/a.wav", std::ios::binary) << wav_file(quiet_noise(1.3, 4));  // not a whole number of blocks
+  std::ofstream(dir + "/b.wav", std::ios::binary) << wav_file(quiet_noise(0.7, 5));
+  REQUIRE(run_shell("sox " + dir + "/a.wav " + dir + "/a.flac && sox " + dir + "/b.wav " + dir + "/b.aiff") == 0);
+  const std::string render = std::string(MIXRENDER_PATH) + " --out ";
+  REQUIRE(run_shell(render + dir + "/mapped.wav " + dir + "/a.wav " + dir + "/b.wav:-3 2>/dev/null") == 0);
+  REQUIRE(run_shell(render + dir + "/decoded.wav " + dir + "/a.flac " + dir + "/b.aiff:-3 2>/dev/null") == 0);
+  const auto mapped = wav_payload(read_file(dir + "/mapped.wav"));
+  CHECK(mapped.size() == static_cast<std::size_t>(1.3 * 44100) * 4);
+  CHECK(mapped == wav_payload(read_file(dir + "/decoded.wav")));
+}
