@@ -15,7 +15,8 @@ listener_session::listener_session(tcp::socket socket, std::shared_ptr<mixer::ch
       events_(events),
       peer_(peer_name(socket_)),
       buffer_(std::move(preamble)),
-      stall_timeout_(stall_timeout) {
+      stall_timeout_(stall_timeout),
+      cursor_(channel_->output()) {
   channel_->counters().listeners.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -29,7 +30,6 @@ void listener_session::start() {
   // A small kernel buffer keeps a stalled reader visible to us (and its audio fresh) instead of
   // hiding seconds of backlog in the socket.
   socket_.set_option(asio::socket_base::send_buffer_size(64 * 1024), ignored);
-  next_block_ = channel_->output().published();
   log(log_level::info, "listener " + peer_ + " on " + channel_->name());
   events_.publish("listener " + peer_ + " on " + channel_->name());
   do_watch_close();
@@ -55,34 +55,20 @@ void listener_session::stop() {
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
   log(log_level::info, "listener " + peer_ + " left " + channel_->name() +
-                           (drops_ ? " (" + std::to_string(drops_) + " blocks dropped)" : ""));
+                           (cursor_.lost() ? " (" + std::to_string(cursor_.lost()) + " blocks dropped)" : ""));
   events_.publish("listener " + peer_ + " left " + channel_->name());
 }
 
 void listener_session::do_write() {
-  auto& output = channel_->output();
-  const std::uint64_t published = output.published();
-  // Keep at most half the history in reserve so the writer cannot lap a block while we copy it.
-  const std::uint64_t keep = output.depth() / 2;
-  if (published - next_block_ > keep) {
-    const std::uint64_t lost = published - keep - next_block_;
-    drops_ += lost;
-    channel_->counters().dropped_blocks.fetch_add(lost, std::memory_order_relaxed);
-    next_block_ = published - keep;
+  const std::size_t bytes = channel_->output().block_bytes();
+  const std::uint64_t lost_before = cursor_.lost();
+  std::size_t filled = buffer_.size();  // after the handshake preamble, the first time
+  buffer_.resize(filled + max_blocks_per_write * bytes);
+  for (std::uint64_t i = 0; i < max_blocks_per_write; ++i, filled += bytes) {
+    if (!cursor_.read({reinterpret_cast<std::byte*>(buffer_.data() + filled), bytes})) break;
   }
-  const std::uint64_t blocks = std::min(published - next_block_, max_blocks_per_write);
-  const std::size_t bytes = output.block_bytes();
-  const std::size_t preamble = buffer_.size();
-  buffer_.resize(preamble + blocks * bytes);
-  std::size_t filled = preamble;
-  for (std::uint64_t i = 0; i < blocks; ++i, ++next_block_) {
-    auto* at = reinterpret_cast<std::byte*>(buffer_.data() + filled);
-    if (output.copy(next_block_, {at, bytes})) {
-      filled += bytes;
-    } else {
-      ++drops_;
-      channel_->counters().dropped_blocks.fetch_add(1, std::memory_order_relaxed);
-    }
+  if (const std::uint64_t lost = cursor_.lost() - lost_before) {
+    channel_->counters().dropped_blocks.fetch_add(lost, std::memory_order_relaxed);
   }
   buffer_.resize(filled);
   if (buffer_.empty()) return;

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "mixer/block_cursor.hpp"
 #include "mixer/channel.hpp"
 #include "server/asio.hpp"
 #include "server/event_bus.hpp"
@@ -40,8 +41,7 @@ class listener_session : public pumped_session, public std::enable_shared_from_t
   std::string buffer_;
   std::chrono::milliseconds stall_timeout_;
   std::chrono::steady_clock::time_point write_started_;
-  std::uint64_t next_block_ = 0;
-  std::uint64_t drops_ = 0;
+  mixer::block_cursor cursor_;
   char discard_[256];
   bool writing_ = false;
   bool stopped_ = false;

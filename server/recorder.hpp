@@ -5,7 +5,9 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "mixer/block_cursor.hpp"
 #include "mixer/channel.hpp"
 
 struct sf_private_tag;  // libsndfile's SNDFILE
@@ -39,7 +41,8 @@ class recorder {
   std::shared_ptr<mixer::channel> channel_;
   std::string path_;
   sf_private_tag* file_ = nullptr;
-  std::uint64_t next_block_ = 0;
+  mixer::block_cursor cursor_;
+  std::vector<std::int16_t> block_;
   std::atomic<std::uint64_t> frames_{0};
   std::atomic<std::uint64_t> overruns_{0};
   std::jthread thread_;

@@ -6,8 +6,10 @@
 #include <vector>
 
 #include "mixer/block_broadcast.hpp"
+#include "mixer/block_cursor.hpp"
 
 using mixmatrix::mixer::block_broadcast;
+using mixmatrix::mixer::block_cursor;
 
 namespace {
 std::vector<std::int16_t> block_of(std::int16_t value, std::size_t samples) {
@@ -41,6 +43,36 @@ TEST_CASE("block_broadcast forgets blocks older than its depth") {
   CHECK(first_sample(copy) == 6);
   REQUIRE(out.copy(9, copy));
   CHECK(first_sample(copy) == 9);
+}
+
+TEST_CASE("block_cursor reads each new block once, in order, from the next one published") {
+  block_broadcast out(6, 8);
+  out.publish(block_of(-1, 6));  // before the cursor: never read
+  block_cursor cursor(out);
+  std::vector<std::byte> copy(out.block_bytes());
+  CHECK_FALSE(cursor.read(copy));
+  for (std::int16_t v = 0; v < 3; ++v) out.publish(block_of(v, 6));
+  CHECK(cursor.behind() == 3);
+  for (std::int16_t v = 0; v < 3; ++v) {
+    REQUIRE(cursor.read(copy));
+    CHECK(first_sample(copy) == v);
+  }
+  CHECK_FALSE(cursor.read(copy));
+  CHECK(cursor.lost() == 0);
+}
+
+TEST_CASE("block_cursor that falls behind skips to half the history and counts what it lost") {
+  block_broadcast out(6, 8);
+  block_cursor cursor(out);
+  std::vector<std::byte> copy(out.block_bytes());
+  for (std::int16_t v = 0; v < 20; ++v) out.publish(block_of(v, 6));
+  REQUIRE(cursor.read(copy));
+  CHECK(first_sample(copy) == 16);  // 20 published, 4 (half of 8) kept
+  CHECK(cursor.lost() == 16);
+  cursor.skip(2);
+  REQUIRE(cursor.read(copy));
+  CHECK(first_sample(copy) == 19);
+  CHECK(cursor.lost() == 16);  // a skip asked for is not a loss
 }
 
 TEST_CASE("block_broadcast stress: a reader never accepts a torn block") {
