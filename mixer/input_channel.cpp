@@ -8,9 +8,10 @@ namespace mixmatrix::mixer {
 
 static_assert(std::endian::native == std::endian::little, "the wire format is little-endian PCM");
 
-input_channel::input_channel(std::string name, const engine_config& config, std::uint32_t latency_ms)
+input_channel::input_channel(std::string name, const engine_config& config, std::uint32_t latency_ms,
+                             input_kind source)
     : channel(std::move(name), channel_kind::input, config),
-      source_(input_kind::network),
+      source_(source),
       rate_(config.rate),
       latency_ms_(latency_ms),
       block_bytes_(config.block_frames * bytes_per_frame) {

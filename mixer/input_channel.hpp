@@ -13,8 +13,9 @@
 
 namespace mixmatrix::mixer {
 
-/// Where an input's audio comes from.
-enum class input_kind { network, tone };
+/// Where an input's audio comes from: a network sender or a file player writing its ring, or a
+/// tone generated in the engine.
+enum class input_kind { network, file, tone };
 
 /// An input channel. A network input owns a jitter buffer: a byte ring that one sender fills
 /// (TCP may cut it anywhere) and the engine drains a block at a time once its target is
@@ -24,12 +25,14 @@ enum class input_kind { network, tone };
 /// refill. A tone input generates a sine in the engine.
 class input_channel : public channel {
  public:
-  /// A network input buffering up to config.input_buffer_ms, joining mixes at `latency_ms`.
-  input_channel(std::string name, const engine_config& config, std::uint32_t latency_ms);
+  /// A ring-fed input (network or file) buffering up to config.input_buffer_ms, joining mixes at
+  /// `latency_ms`.
+  input_channel(std::string name, const engine_config& config, std::uint32_t latency_ms,
+                input_kind source = input_kind::network);
   /// A tone input.
   input_channel(std::string name, const engine_config& config, double hz, double dbfs);
 
-  /// Network or tone.
+  /// Network, file or tone.
   input_kind source() const { return source_; }
   /// Jitter-buffer target asked for, in ms (network inputs).
   std::uint32_t latency_ms() const { return latency_ms_; }
@@ -38,11 +41,11 @@ class input_channel : public channel {
   /// The tone's settings (tone inputs only).
   const tone_generator& tone() const { return *tone_; }
 
-  /// Network thread: the ring the sender writes into (network inputs only).
+  /// The sender's thread: the ring it writes into (network and file inputs).
   byte_ring& ring() { return *ring_; }
-  /// Network thread: a sender (at address `peer`) took this input.
+  /// Network thread: a sender (at address `peer`, or a file player) took this input.
   void attach_sender(std::string peer);
-  /// Network thread: the sender left; a half frame it left behind is completed with silence
+  /// The sender's thread: the sender left; a half frame it left behind is completed with silence
   /// so the next sender's left and right stay where they belong.
   void detach_sender();
   /// Network thread: the address of the current or last sender.

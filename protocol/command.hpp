@@ -29,6 +29,12 @@ struct add_tone_input {
   double hz = 440.0;
   double dbfs = -12.0;
 };
+/// `input add NAME file PATH [loop]`: a server-side file player.
+struct add_file_input {
+  std::string name;
+  std::string path;
+  bool loop = false;
+};
 /// `input remove NAME`
 struct remove_input { std::string name; };
 /// `mix add NAME [port PORT]`
@@ -87,7 +93,14 @@ struct record {
   std::string name;
   std::string path;
 };
-/// `stop NAME`: stops the channel's recording.
+/// `play NAME [DEVICE]`: plays a channel on the server's sound device (empty: the default).
+struct play {
+  std::string name;
+  std::string device;
+};
+/// `devices`: the server's sound output devices.
+struct devices {};
+/// `stop NAME`: stops the channel's recording and playback.
 struct stop {
   std::string name;
 };
@@ -126,13 +139,17 @@ struct quit {};
 
 /// Any parsed control command.
 using command = std::variant<cmd::help, cmd::list, cmd::show, cmd::add_network_input, cmd::add_tone_input,
-                             cmd::remove_input, cmd::add_mix, cmd::remove_mix, cmd::switch_mix, cmd::route,
-                             cmd::unroute, cmd::gain, cmd::mute, cmd::kamaelia_switch, cmd::kamaelia_query,
-                             cmd::meters, cmd::record, cmd::stop, cmd::save, cmd::load, cmd::begin_salvo, cmd::commit_salvo, cmd::abort_salvo,
-                             cmd::watch, cmd::unwatch, cmd::stats, cmd::auth, cmd::ping, cmd::quit>;
+                             cmd::add_file_input, cmd::remove_input, cmd::add_mix, cmd::remove_mix, cmd::switch_mix,
+                             cmd::route, cmd::unroute, cmd::gain, cmd::mute, cmd::kamaelia_switch,
+                             cmd::kamaelia_query, cmd::meters, cmd::record, cmd::play, cmd::devices, cmd::stop,
+                             cmd::save, cmd::load, cmd::begin_salvo, cmd::commit_salvo, cmd::abort_salvo, cmd::watch,
+                             cmd::unwatch, cmd::stats, cmd::auth, cmd::ping, cmd::quit>;
 
 /// True for commands that change the scene (and so are saved and announced).
 bool changes_scene(const command& c);
+/// True for commands that use the sound device, which may block for a long time: the server runs
+/// them off the network thread and answers when they are done.
+bool uses_sound_device(const command& c);
 /// True for the changes a salvo may hold: crosspoints, gains, mutes and mix on/off (not adding or
 /// removing channels, which opens and closes ports).
 bool allowed_in_salvo(const command& c);

@@ -30,10 +30,18 @@ class cursor {
 };
 
 result<command> parse_add_input(cursor& c) {
-  constexpr std::string_view usage = "input add NAME [port PORT] [latency MS] | input add NAME tone HZ [DBFS]";
+  constexpr std::string_view usage =
+      "input add NAME [port PORT] [latency MS] | input add NAME tone HZ [DBFS] | input add NAME file PATH [loop]";
   if (c.done()) return syntax(usage);
   auto name = parse_name(c.take());
   if (!name) return name.error();
+  if (c.take_keyword("file")) {
+    if (c.left() < 1 || c.left() > 2) return syntax(usage);
+    cmd::add_file_input file{name.value(), c.take(), false};
+    if (file.path.empty()) return syntax(usage);
+    if (!c.done() && !(file.loop = c.take_keyword("loop"))) return syntax(usage);
+    return file;
+  }
   if (c.take_keyword("tone")) {
     if (c.done() || c.left() > 2) return syntax(usage);
     auto hz = parse_number(c.take(), 1.0, 96000.0, "frequency (Hz)");
@@ -221,6 +229,13 @@ result<command> parse_command(const std::vector<std::string>& words) {
     if (path.empty()) return syntax("record MIX PATH");
     return cmd::record{name.value(), path};
   }
+  if (is("play")) {
+    if (c.left() != 1 && c.left() != 2) return syntax("play MIX [DEVICE]");
+    auto name = parse_name(c.take());
+    if (!name) return name.error();
+    return cmd::play{name.value(), c.done() ? std::string{} : c.take()};
+  }
+  if (is("devices")) return c.done() ? result<command>(cmd::devices{}) : syntax("devices");
   if (is("stop")) {
     if (c.left() != 1) return syntax("stop MIX");
     auto name = parse_name(c.take());
@@ -259,11 +274,17 @@ bool changes_scene(const command& c) {
            std::holds_alternative<cmd::show>(c) || std::holds_alternative<cmd::kamaelia_query>(c) || std::holds_alternative<cmd::meters>(c) ||
            std::holds_alternative<cmd::save>(c) || std::holds_alternative<cmd::auth>(c) ||
            std::holds_alternative<cmd::record>(c) || std::holds_alternative<cmd::stop>(c) ||
+           std::holds_alternative<cmd::play>(c) || std::holds_alternative<cmd::devices>(c) ||
            std::holds_alternative<cmd::watch>(c) || std::holds_alternative<cmd::unwatch>(c) ||
            std::holds_alternative<cmd::stats>(c) ||
            std::holds_alternative<cmd::ping>(c) || std::holds_alternative<cmd::quit>(c) ||
            std::holds_alternative<cmd::begin_salvo>(c) || std::holds_alternative<cmd::commit_salvo>(c) ||
            std::holds_alternative<cmd::abort_salvo>(c));
+}
+
+bool uses_sound_device(const command& c) {
+  return std::holds_alternative<cmd::play>(c) || std::holds_alternative<cmd::devices>(c) ||
+         std::holds_alternative<cmd::stop>(c);
 }
 
 bool allowed_in_salvo(const command& c) {

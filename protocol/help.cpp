@@ -4,12 +4,13 @@
 
 namespace mixmatrix::protocol {
 namespace {
-constexpr std::array<command_help, 35> table{{
+constexpr std::array<command_help, 38> table{{
     {"help [COMMAND]", "the command list, or one command's syntax"},
     {"list", "one line per channel (inputs and mixes)"},
     {"show NAME", "one channel in detail; for a mix, one line per crosspoint"},
     {"input add NAME [port PORT] [latency MS]", "a network input, fed by SEND or on its own raw PCM port"},
     {"input add NAME tone HZ [DBFS]", "a sine generator input (default -12 dBFS)"},
+    {"input add NAME file PATH [loop]", "plays a sound file (any format libsndfile reads, at the server's rate) as an input"},
     {"input remove NAME", "removes an input and every route from it"},
     {"mix add NAME [port PORT]", "a mix, on; with port, served raw to every connection on PORT"},
     {"mix remove NAME", "removes a mix, its routes, and disconnects its listeners"},
@@ -28,7 +29,9 @@ constexpr std::array<command_help, 35> table{{
     {"watch [meters]", "events as '* ' lines: changes by any client, inputs live or idle, listeners; meters 10 a second"},
     {"unwatch", "stops events on this connection"},
     {"record MIX PATH", "records a mix (or an input) to a sound file, format from the extension"},
-    {"stop MIX", "stops the recording; the file is complete and valid"},
+    {"play MIX [DEVICE]", "plays a mix (or an input) on the server's sound device (default: the default device)"},
+    {"devices", "lists the server's sound output devices: INDEX NAME (API)"},
+    {"stop MIX", "stops its recording (the file is complete and valid) and its playback"},
     {"save [PATH]", "writes the scene as control commands, atomically (default: the --state file)"},
     {"load PATH", "runs the control commands in PATH, stopping at the first that fails"},
     {"begin", "starts a salvo: route, unroute, gain, mute, mix on/off and SWITCH are checked and queued"},

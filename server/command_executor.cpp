@@ -59,7 +59,8 @@ command_executor::command_executor(asio::io_context& io, mixer::engine& engine, 
       pump_(pump),
       sessions_(sessions),
       options_(options),
-      matrix_(options.engine) {
+      matrix_(options.engine),
+      audio_(io, options.engine.rate) {
   engine_.plans().publish(matrix_.compile());
 }
 
@@ -67,6 +68,23 @@ std::string command_executor::execute(const protocol::command& command) {
   reply r = std::visit([this](const auto& c) { return run(c); }, command);
   // A failed load may have applied its first lines: the state file follows the scene either way.
   if (protocol::changes_scene(command) && (r || std::holds_alternative<protocol::cmd::load>(command))) persist();
+  return status_lines(command, r);
+}
+
+void command_executor::execute(const protocol::command& command, const std::function<void(const std::string&)>& done) {
+  using namespace protocol;
+  if (!uses_sound_device(command)) return done(execute(command));
+  const auto answer = [command, done](const reply& r) { done(status_lines(command, r)); };
+  if (const auto* play = std::get_if<cmd::play>(&command)) {
+    auto ch = matrix_.find(play->name);
+    if (!ch) return answer(failure{code::not_found, "no such channel " + play->name});
+    return audio_.play(std::move(ch), play->device, true, answer);
+  }
+  if (std::holds_alternative<cmd::devices>(command)) return audio_.devices(true, answer);
+  audio_.stop(std::get<cmd::stop>(command).name, true, answer);
+}
+
+std::string command_executor::status_lines(const protocol::command& command, const reply& r) {
   if (!r) return protocol::err_line(r.error());
   if (std::holds_alternative<protocol::cmd::ping>(command)) return protocol::ok_line("pong");
   if (std::holds_alternative<protocol::cmd::quit>(command)) return protocol::ok_line("bye");
@@ -129,7 +147,9 @@ std::string command_executor::scene_text() const {
       continue;
     }
     const auto input = matrix_.find_input(name);
-    if (input->source() == mixer::input_kind::tone) {
+    if (const file_player* file = audio_.file_of(name)) {
+      text += "input add " + name + " file " + protocol::quote_word(file->path()) + (file->loops() ? " loop" : "") + "\n";
+    } else if (input->source() == mixer::input_kind::tone) {
       char line[160];
       std::snprintf(line, sizeof line, "input add %s tone %.9g %.9g\n", name.c_str(), input->tone().hz(),
                     input->tone().dbfs());
@@ -168,7 +188,7 @@ void command_executor::drop_finished_fades() {
 
 void command_executor::stop() {
   ports_.clear();
-  recorders_.clear();  // each recording is finalised: a valid file after SIGTERM too
+  audio_.stop_all();
 }
 
 command_executor::reply command_executor::changed(const mixer::matrix_status& status) {
@@ -229,7 +249,7 @@ command_executor::reply command_executor::remove_channel(const std::string& name
   auto r = changed(matrix_.remove(name, kind));
   if (!r) return r;
   ports_.erase(name);
-  recorders_.erase(name);
+  audio_.forget(name);
   pump_.disconnect(ch.get());
   return r;
 }
@@ -275,12 +295,23 @@ std::string command_executor::describe(const std::string& name, bool detailed) c
     for (const auto& x : mix->routes) {
       lines += "route " + x.source->name() + " gain=" + protocol::format_db(x.gain_db) + " muted=" + yes_no(x.muted) + "\n";
     }
-    return lines;
+    return lines + audio_.describe(name);
   }
   const auto input = matrix_.find_input(name);
+  const std::string local = detailed ? audio_.describe(name) : "";
   if (input->source() == mixer::input_kind::tone) {
     return "input " + name + " state=tone hz=" + number(input->tone().hz()) +
-           " dbfs=" + number(input->tone().dbfs()) + listeners + "\n";
+           " dbfs=" + number(input->tone().dbfs()) + listeners + "\n" + local;
+  }
+  if (const file_player* file = audio_.file_of(name)) {
+    std::string line = "input " + name + " state=" + (file->ended() && !input->playing() ? "ended" : "file") +
+                       " path=" + protocol::quote_word(file->path()) + " loop=" + yes_no(file->loops()) +
+                       " buffered_ms=" + std::to_string(input->buffered_ms());
+    if (detailed) {
+      line += " playing=" + yes_no(input->playing()) + " bytes=" + std::to_string(n.bytes_in.load()) +
+              " frames=" + std::to_string(n.frames.load());
+    }
+    return line + listeners + "\n" + local;
   }
   std::string line = "input " + name + " state=" + (input->has_sender() ? "live" : "idle") + port_text;
   if (!detailed) return line + " buffered_ms=" + std::to_string(input->buffered_ms()) + listeners + "\n";
@@ -289,7 +320,7 @@ std::string command_executor::describe(const std::string& name, bool detailed) c
          " target_ms=" + std::to_string(input->target_ms()) +
          " buffered_ms=" + std::to_string(input->buffered_ms()) + " underruns=" + std::to_string(n.underruns.load()) +
          " overruns=" + std::to_string(n.overruns.load()) + " bytes=" + std::to_string(n.bytes_in.load()) +
-         " frames=" + std::to_string(n.frames.load()) + listeners + "\n";
+         " frames=" + std::to_string(n.frames.load()) + listeners + "\n" + local;
 }
 
 command_executor::reply command_executor::run(const protocol::cmd::add_network_input& c) {
@@ -302,6 +333,16 @@ command_executor::reply command_executor::run(const protocol::cmd::add_tone_inpu
     return failure{code::bad_request, "frequency must be below half the rate (" + number(options_.engine.rate / 2.0) + " Hz)"};
   }
   return add_input(std::make_shared<mixer::input_channel>(c.name, options_.engine, c.hz, c.dbfs), std::nullopt);
+}
+
+command_executor::reply command_executor::run(const protocol::cmd::add_file_input& c) {
+  if (matrix_.find(c.name)) return failure{code::conflict, "name " + c.name + " exists"};
+  auto input = std::make_shared<mixer::input_channel>(c.name, options_.engine, options_.engine.default_latency_ms,
+                                                      mixer::input_kind::file);
+  if (auto started = audio_.play_file(input, c.path, c.loop); !started) return started.error();
+  auto r = add_input(std::move(input), std::nullopt);
+  if (!r) audio_.forget(c.name);
+  return r;
 }
 
 command_executor::reply command_executor::run(const protocol::cmd::remove_input& c) {
@@ -425,26 +466,29 @@ command_executor::reply command_executor::run(const protocol::cmd::stats&) {
 command_executor::reply command_executor::run(const protocol::cmd::record& c) {
   auto ch = matrix_.find(c.name);
   if (!ch) return failure{code::not_found, "no such channel " + c.name};
-  if (recorders_.contains(c.name)) {
-    return failure{code::conflict, c.name + " is already recording to " + recorders_.at(c.name)->path()};
-  }
-  try {
-    recorders_[c.name] = std::make_unique<recorder>(ch, c.path, options_.engine.rate);
-  } catch (const std::runtime_error& e) {
-    return failure{code::unavailable, e.what()};
-  }
-  log(log_level::info, "recording " + c.name + " to " + c.path);
-  return std::string{};
+  return audio_.record(std::move(ch), c.path);
+}
+
+// From scene files (--load, load): the sound device is waited for. Control clients get these
+// through the asynchronous execute().
+command_executor::reply command_executor::run(const protocol::cmd::play& c) {
+  auto ch = matrix_.find(c.name);
+  if (!ch) return failure{code::not_found, "no such channel " + c.name};
+  reply answer = std::string{};
+  audio_.play(std::move(ch), c.device, false, [&answer](reply r) { answer = std::move(r); });
+  return answer;
+}
+
+command_executor::reply command_executor::run(const protocol::cmd::devices&) {
+  reply answer = std::string{};
+  audio_.devices(false, [&answer](reply r) { answer = std::move(r); });
+  return answer;
 }
 
 command_executor::reply command_executor::run(const protocol::cmd::stop& c) {
-  auto it = recorders_.find(c.name);
-  if (it == recorders_.end()) return failure{code::not_found, c.name + " is not recording"};
-  const std::string summary = it->second->path() + ": " + std::to_string(it->second->frames()) + " frames, " +
-                              std::to_string(it->second->overruns()) + " overruns";
-  recorders_.erase(it);
-  log(log_level::info, "stopped recording " + c.name + " (" + summary + ")");
-  return "recorded " + summary + "\n";
+  reply answer = std::string{};
+  audio_.stop(c.name, false, [&answer](reply r) { answer = std::move(r); });
+  return answer;
 }
 
 command_executor::reply command_executor::run(const protocol::cmd::save& c) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -16,7 +17,7 @@
 #include "server/engine_thread.hpp"
 #include "server/event_bus.hpp"
 #include "server/raw_port.hpp"
-#include "server/recorder.hpp"
+#include "server/local_audio.hpp"
 #include "server/server_options.hpp"
 
 namespace mixmatrix::server {
@@ -30,8 +31,12 @@ class command_executor {
   command_executor(asio::io_context& io, mixer::engine& engine, const engine_thread& clock, block_pump& pump,
                    audio_sessions& sessions, event_bus& events, const server_options& options);
 
-  /// Runs one command; returns its data lines followed by the `OK` or `ERR` status line.
+  /// Runs one command; returns its data lines followed by the `OK` or `ERR` status line. Commands
+  /// that use the sound device block until it answers.
   std::string execute(const protocol::command& command);
+  /// Runs one command and hands its reply to `done`: on a later handler for the commands that use
+  /// the sound device (run on the device thread meanwhile), at once for the others.
+  void execute(const protocol::command& command, const std::function<void(const std::string&)>& done);
   /// Runs a whole control line (as --load and the demo do); returns why it failed, if it did.
   std::optional<protocol::failure> apply_line(const std::string& line);
   /// Runs every line of `path` (blank lines and `#` comments skipped); fails naming the first bad line.
@@ -65,11 +70,14 @@ class command_executor {
  private:
   using reply = protocol::result<std::string>;  // data lines, or the failure
 
+  static std::string status_lines(const protocol::command& command, const reply& r);
+
   reply run(const protocol::cmd::help& c);
   reply run(const protocol::cmd::list& c);
   reply run(const protocol::cmd::show& c);
   reply run(const protocol::cmd::add_network_input& c);
   reply run(const protocol::cmd::add_tone_input& c);
+  reply run(const protocol::cmd::add_file_input& c);
   reply run(const protocol::cmd::remove_input& c);
   reply run(const protocol::cmd::add_mix& c);
   reply run(const protocol::cmd::remove_mix& c);
@@ -82,6 +90,8 @@ class command_executor {
   reply run(const protocol::cmd::kamaelia_query& c);
   reply run(const protocol::cmd::meters& c);
   reply run(const protocol::cmd::record& c);
+  reply run(const protocol::cmd::play& c);
+  reply run(const protocol::cmd::devices& c);
   reply run(const protocol::cmd::stop& c);
   reply run(const protocol::cmd::save& c);
   reply run(const protocol::cmd::load& c);
@@ -110,10 +120,10 @@ class command_executor {
   audio_sessions& sessions_;
   const server_options& options_;
   mixer::matrix matrix_;
-  bool publishing_ = true;
-  int load_depth_ = 0;  // scene files may load others, but not forever  // false while a salvo is applied: it publishes once, at the end
+  bool publishing_ = true;  // false while a salvo is applied: it publishes once, at the end
+  int load_depth_ = 0;  // scene files may load others, but not forever
   std::map<std::string, std::unique_ptr<raw_port>> ports_;
-  std::map<std::string, std::unique_ptr<recorder>> recorders_;
+  local_audio audio_;
 };
 
 }  // namespace mixmatrix::server

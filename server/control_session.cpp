@@ -180,6 +180,18 @@ void control_session::run(const std::string& line, const protocol::command& comm
     events_.unwatch(this);
     return send(ok_line());
   }
+  if (uses_sound_device(command)) {
+    // The device thread answers later; nothing else from this client is read meanwhile, so its
+    // replies stay in order.
+    delayed_ = true;
+    executor_.execute(command, [self = shared_from_this()](const std::string& reply) {
+      if (self->stopped_) return;
+      self->delayed_ = false;
+      self->send(reply);
+      self->process_lines();
+    });
+    return;
+  }
   const std::string reply = executor_.execute(command);
   send(reply);
   if (changes_scene(command) && reply.starts_with("OK")) events_.publish("changed " + line + " (by " + peer_ + ")");

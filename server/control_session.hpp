@@ -52,7 +52,7 @@ class control_session : public event_sink, public std::enable_shared_from_this<c
   std::optional<std::vector<command_executor::salvo_change>> salvo_;  // after begin, until commit or abort
   asio::steady_timer auth_delay_;
   bool authenticated_;
-  bool delayed_ = false;  // a failed auth is answered after a pause, and nothing else is read meanwhile
+  bool delayed_ = false;  // a failed auth or a device command is answered later; nothing else is read meanwhile
   std::size_t bad_lines_ = 0;
   bool reading_ = false;
   bool wants_meters_ = false;

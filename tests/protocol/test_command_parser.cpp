@@ -46,6 +46,25 @@ TEST_CASE("input add: network, with port and latency, and tone") {
   CHECK(parse_as<cmd::remove_input>("input remove DJ1").name == "DJ1");
 }
 
+TEST_CASE("input add NAME file PATH [loop]") {
+  auto once = parse_as<cmd::add_file_input>("input add F file /srv/jingle.flac");
+  CHECK(once.path == "/srv/jingle.flac");
+  CHECK_FALSE(once.loop);
+  auto looped = parse_as<cmd::add_file_input>("input add F file \"/srv/bed music.wav\" LOOP");
+  CHECK(looped.path == "/srv/bed music.wav");
+  CHECK(looped.loop);
+}
+
+TEST_CASE("play, devices and stop, which use the sound device") {
+  CHECK(parse_as<cmd::play>("play PGM").device.empty());
+  CHECK(parse_as<cmd::play>("play PGM \"USB Audio\"").device == "USB Audio");
+  parse_as<cmd::devices>("devices");
+  CHECK(parse_as<cmd::stop>("stop PGM").name == "PGM");
+  CHECK(uses_sound_device(parse("play PGM").value()));
+  CHECK_FALSE(uses_sound_device(parse("record PGM a.wav").value()));
+  CHECK_FALSE(changes_scene(parse("play PGM").value()));
+}
+
 TEST_CASE("mix commands") {
   CHECK(*parse_as<cmd::add_mix>("mix add MIX port 1700").port == 1700);
   CHECK(parse_as<cmd::remove_mix>("mix remove MIX").name == "MIX");
@@ -108,7 +127,8 @@ TEST_CASE("every syntax error is 400 with a usage text") {
         "route MIX A 25", "route MIX A nan", "route MIX A -6 x", "unroute MIX", "gain MIX", "gain MIX A",
         "gain MIX A B C", "gain MIX inf", "mute MIX", "unmute MIX A B", "SWITCH MIX DJ1", "SWITCH MIX DJ1 MAYBE",
         "QUERY MIX", "ping now", "quit now", "help a b c", "meters bad/name", "begin now", "commit x",
-        "abort 1"}) {
+        "abort 1", "input add F file", "input add F file a.wav twice", "input add F file a.wav loop x",
+        "play", "play A dev extra", "devices now"}) {
     check_bad(line);
   }
 }

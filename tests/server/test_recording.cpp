@@ -34,7 +34,7 @@ TEST_CASE("record and stop: the file has the mix, at the right length, rate and 
   CHECK(pcm.size() == doctest::Approx(1.5 * 176400).epsilon(0.1));
   CHECK(longest_silence_frames(pcm) <= 1);
   CHECK(tone_dbfs(channel_samples(pcm, 0), 44100, 1000) == doctest::Approx(-6.02).epsilon(0.02));
-  CHECK(server.command("stop M").status == "ERR 404 M is not recording");
+  CHECK(server.command("stop M").status == "ERR 404 M is not recording or playing");
   CHECK(server.command("record M " + dir + "/x.nope").status.starts_with("ERR 503"));
   CHECK(server.command("record NOPE " + dir + "/x.wav").status.starts_with("ERR 404"));
 }

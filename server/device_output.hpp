@@ -1,0 +1,54 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "audio_io/sound_device.hpp"
+#include "mixer/block_cursor.hpp"
+#include "mixer/channel.hpp"
+
+namespace mixmatrix::server {
+
+/// Plays one channel on a sound device through PortAudio. The audio callback reads the channel's
+/// published blocks with a block_cursor (no lock, no allocation) a few blocks behind the engine.
+/// The card's clock and the engine's differ: when the card falls behind, whole blocks are skipped
+/// to get back to that distance; when it runs ahead and finds no new block, the last one is
+/// repeated. Both are counted.
+class device_output {
+ public:
+  /// Opens `device` (see audio_io::output_stream) and starts playing `ch` from its next block;
+  /// throws std::runtime_error when the device cannot be opened. May block (PortAudio).
+  device_output(std::shared_ptr<mixer::channel> ch, const std::string& device, std::uint32_t rate);
+  device_output(const device_output&) = delete;
+  device_output& operator=(const device_output&) = delete;
+  /// Stops the stream. May block (PortAudio).
+  ~device_output() = default;
+
+  /// The device's name.
+  const std::string& device() const { return stream_.device_name(); }
+  /// Frames handed to the device.
+  std::uint64_t frames() const { return frames_.load(std::memory_order_relaxed); }
+  /// Blocks skipped because the card fell behind (or the engine published a burst).
+  std::uint64_t skips() const { return skips_.load(std::memory_order_relaxed); }
+  /// Blocks repeated because the card ran ahead of the engine.
+  std::uint64_t repeats() const { return repeats_.load(std::memory_order_relaxed); }
+
+ private:
+  static void fill(std::span<std::byte> out, void* self);
+  void next_block(std::size_t callback_blocks);
+
+  std::shared_ptr<mixer::channel> channel_;
+  mixer::block_cursor cursor_;
+  std::vector<std::byte> block_;
+  std::size_t played_;  // bytes of block_ already handed out
+  bool primed_ = false;
+  std::atomic<std::uint64_t> frames_{0};
+  std::atomic<std::uint64_t> skips_{0};
+  std::atomic<std::uint64_t> repeats_{0};
+  audio_io::output_stream stream_;  // last: its callback uses the members above
+};
+
+}  // namespace mixmatrix::server

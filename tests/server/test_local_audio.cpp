@@ -1,0 +1,119 @@
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+#include "tests/support/audio_analysis.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/test_server.hpp"
+
+using namespace mixmatrix::test;
+using namespace std::chrono_literals;
+
+namespace {
+std::string silence_pcm(double seconds) { return std::string(static_cast<std::size_t>(seconds * 44100) * 4, '\0'); }
+
+std::string field(const std::string& line, const std::string& name) {
+  const auto at = line.find(" " + name + "=");
+  if (at == std::string::npos) return {};
+  const auto from = at + name.size() + 2;
+  return line.substr(from, line.find(' ', from) - from);
+}
+}  // namespace
+
+TEST_CASE("input add NAME file PATH plays the file into the backplane, sample for sample, then ends") {
+  const auto dir = temp_dir();
+  const std::string noise = noise_pcm(1.0, 7);
+  // A silent lead-in, so the recording below surely starts before the first sound.
+  std::ofstream(dir + "/take.wav", std::ios::binary) << wav_file(silence_pcm(0.5) + noise);
+  test_server server;
+  REQUIRE(server.command("input add F file " + dir + "/take.wav").ok());
+  REQUIRE(server.command("record F " + dir + "/heard.wav").ok());
+  CHECK(server.command("list").data.at(0).starts_with("input F state=file path=" + dir + "/take.wav loop=no"));
+  std::this_thread::sleep_for(2s);
+  const auto shown = server.command("show F").data.at(0);
+  CHECK(shown.starts_with("input F state=ended"));
+  CHECK(field(shown, "bytes") == std::to_string(noise.size() + silence_pcm(0.5).size()));
+  REQUIRE(server.command("stop F").ok());
+  const std::string heard = from_first_sound(wav_payload(read_file(dir + "/heard.wav")));
+  REQUIRE(heard.size() >= noise.size());
+  CHECK(heard.substr(0, noise.size()) == noise);
+  CHECK(heard.find_first_not_of('\0', noise.size()) == std::string::npos);  // silence after the end
+}
+
+TEST_CASE("a looping file input starts again at its end, and is saved with the scene") {
+  const auto dir = temp_dir();
+  std::ofstream(dir + "/short loop.wav", std::ios::binary) << wav_file(sine_pcm(500, 0.5, 0.25));
+  test_server server;
+  REQUIRE(server.command("input add L file \"" + dir + "/short loop.wav\" loop").ok());
+  server.command("mix add M");
+  server.command("route M L");
+  std::this_thread::sleep_for(1500ms);
+  const auto shown = server.command("show L").data.at(0);
+  CHECK(shown.starts_with("input L state=file"));
+  CHECK(field(shown, "loop") == "yes");
+  CHECK(std::stoul(field(shown, "frames")) > 3 * 11025);  // played more than the file's 0.25 s, three times over
+  CHECK(server.command("show M").data.at(0).find(" clips=0") != std::string::npos);
+  REQUIRE(server.command("save " + dir + "/scene.mix").ok());
+  CHECK(read_file(dir + "/scene.mix").find("input add L file \"" + dir + "/short loop.wav\" loop\n") != std::string::npos);
+  REQUIRE(server.command("record M " + dir + "/m.wav").ok());
+  std::this_thread::sleep_for(1s);
+  REQUIRE(server.command("stop M").ok());
+  const std::string pcm = wav_payload(read_file(dir + "/m.wav"));
+  CHECK(tone_dbfs(channel_samples(pcm, 1), 44100, 500) == doctest::Approx(-6.02).epsilon(0.02));
+  CHECK(longest_silence_frames(pcm) <= 1);  // no gap where the file starts again
+}
+
+TEST_CASE("a file input that cannot be played is refused with the reason") {
+  const auto dir = temp_dir();
+  std::ofstream(dir + "/48k.wav", std::ios::binary) << wav_file(sine_pcm(500, 0.5, 0.1, 48000), 48000);
+  std::ofstream(dir + "/junk.wav") << "not a sound file";
+  test_server server;
+  CHECK(server.command("input add F file " + dir + "/missing.wav").status.starts_with("ERR 400 " + dir + "/missing.wav"));
+  CHECK(server.command("input add F file " + dir + "/junk.wav").status.starts_with("ERR 400"));
+  const auto rate = server.command("input add F file " + dir + "/48k.wav");
+  CHECK(rate.status.starts_with("ERR 400"));
+  CHECK(rate.status.find("48000 Hz, but the server runs at 44100 Hz") != std::string::npos);
+  CHECK(server.command("list").data.empty());
+  server.command("input add T tone 440");
+  CHECK(server.command("input add T file " + dir + "/48k.wav").status == "ERR 409 name T exists");
+}
+
+TEST_CASE("play MIX sends the mix to the sound device through PortAudio: ALSA's file plugin captures it") {
+  const auto dir = temp_dir();
+  std::ofstream(dir + "/asound.conf") << "pcm.!default { type plug; slave.pcm { type file; slave.pcm \"null\"; "
+                                      << "file \"| " PCM_PACER_PATH " " << dir << "/card.raw\"; format \"raw\" } }\n";
+  // The server inherits this environment; each test case runs in its own process.
+  ::setenv("ALSA_CONFIG_PATH", ("/usr/share/alsa/alsa.conf:" + dir + "/asound.conf").c_str(), 1);
+  test_server server;
+  server.command("input add T tone 1000 -6");
+  server.command("mix add M");
+  server.command("route M T");
+  const auto devices = server.command("devices");
+  REQUIRE(devices.ok());
+  REQUIRE_FALSE(devices.data.empty());
+  CHECK(devices.data[0].find(" default (ALSA)") != std::string::npos);
+  CHECK(server.command("play NOPE").status == "ERR 404 no such channel NOPE");
+  CHECK(server.command("play M \"no such card\"").status == "ERR 503 no sound device matches 'no such card'");
+  REQUIRE(server.command("play M").ok());
+  CHECK(server.command("play M").status == "ERR 409 M is already playing on default");
+  control_client other(server.control_port);
+  CHECK(other.command("ping").status == "OK pong");  // the device is not in the network thread's way
+  std::this_thread::sleep_for(3s);
+  const auto show = server.command("show M");
+  REQUIRE(show.data.size() == 3);
+  CHECK(show.data[2].starts_with("playing default frames="));
+  const auto stopped = server.command("stop M");
+  REQUIRE(stopped.ok());
+  REQUIRE(stopped.data.size() == 1);
+  CHECK(stopped.data[0].starts_with("played default: "));
+  CHECK(server.command("stop M").status == "ERR 404 M is not recording or playing");
+  const std::string played = read_file(dir + "/card.raw");
+  REQUIRE(played.size() >= 2 * 44100 * 4);
+  // As for mixplay: the pipe in front of the pacer swallows its first 64 KiB at once, so judge
+  // the last second the card played.
+  const std::string steady = played.substr(played.size() - 44100 * 4, 44100 * 4);
+  CHECK(longest_silence_frames(steady) <= 1);
+  CHECK(tone_dbfs(channel_samples(steady, 0), 44100, 1000) == doctest::Approx(-6.02).epsilon(0.02));
+}
