@@ -10,7 +10,8 @@ namespace mixmatrix::mixer {
 
 /// The output of one backplane channel: the last `depth` blocks of 16-bit PCM and their
 /// sequence numbers. One writer (the engine) never waits; any number of readers copy blocks by
-/// sequence number and learn when a block was overwritten before they got it (a seqlock).
+/// sequence number and learn when a block was overwritten before they got it (a seqlock). Readers
+/// announce themselves (block_cursor does), so the engine can skip channels nobody reads.
 class block_broadcast {
  public:
   /// Keeps `depth` blocks of `block_samples` samples each; allocates once.
@@ -30,6 +31,12 @@ class block_broadcast {
   std::size_t block_bytes() const { return block_samples_ * sizeof(std::int16_t); }
   /// Blocks kept.
   std::size_t depth() const { return depth_; }
+  /// Any thread: whether anyone reads these blocks (publishing is wasted otherwise).
+  bool has_readers() const { return readers_.load(std::memory_order_relaxed) > 0; }
+  /// Any thread: one more reader, from the next block published on.
+  void add_reader() const { readers_.fetch_add(1, std::memory_order_relaxed); }
+  /// Any thread: one reader fewer.
+  void remove_reader() const { readers_.fetch_sub(1, std::memory_order_relaxed); }
 
  private:
   std::size_t block_samples_;
@@ -38,6 +45,7 @@ class block_broadcast {
   std::unique_ptr<std::uint64_t[]> words_;
   std::atomic<std::uint64_t> writing_{0};
   std::atomic<std::uint64_t> published_{0};
+  mutable std::atomic<std::uint32_t> readers_{0};
 };
 
 }  // namespace mixmatrix::mixer

@@ -10,11 +10,17 @@ namespace mixmatrix::mixer {
 /// One reader's place in a block_broadcast: it reads blocks in order, from the next one published
 /// after it was made. A reader more than half the history behind skips ahead to half the history
 /// (so the writer never laps the block being copied); skipped and overwritten blocks are counted
-/// as lost. Wait-free, no allocation: usable on an audio callback.
+/// as lost. While it exists, it counts as a reader of `output`. Wait-free, no allocation: usable
+/// on an audio callback.
 class block_cursor {
  public:
   /// Starts at the next block `output` will publish.
-  explicit block_cursor(const block_broadcast& output) : output_(&output), next_(output.published()) {}
+  explicit block_cursor(const block_broadcast& output) : output_(&output), next_(output.published()) {
+    output_->add_reader();
+  }
+  block_cursor(const block_cursor&) = delete;
+  block_cursor& operator=(const block_cursor&) = delete;
+  ~block_cursor() { output_->remove_reader(); }
 
   /// Copies the next block into `out` (block_bytes()); false when no new block is published yet.
   bool read(std::span<std::byte> out) {

@@ -14,7 +14,8 @@ engine::engine(const engine_config& config)
       gains_(config.max_channels) {}
 
 void engine::publish(channel& ch, std::span<const std::int16_t> pcm) {
-  ch.output().publish(pcm);
+  // Most inputs of a large scene are only mixed, never listened to: their history stays cold.
+  if (ch.output().has_readers()) ch.output().publish(pcm);
   ch.counters().frames.fetch_add(config_.block_frames, std::memory_order_relaxed);
 }
 

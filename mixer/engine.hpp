@@ -11,8 +11,9 @@ namespace mixmatrix::mixer {
 
 /// The mixing engine: one call of process_block() computes one block of every channel in the
 /// current plan: each input is rendered and published, then each mix, in topological order, sums
-/// its sources with ramped gains in float and is published saturated to int16. It knows no clock;
-/// whoever calls it (a real-time thread, a test) decides when.
+/// its sources with ramped gains in float and is published saturated to int16 (a channel's blocks
+/// are published only while something reads them). It knows no clock; whoever calls it (a
+/// real-time thread, a test) decides when.
 class engine {
  public:
   /// An engine for `config`; allocates all its scratch storage here.

@@ -4,8 +4,11 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <map>
+#include <memory>
 #include <vector>
 
+#include "mixer/block_cursor.hpp"
 #include "mixer/engine.hpp"
 #include "mixer/matrix.hpp"
 
@@ -13,15 +16,26 @@ using namespace mixmatrix::mixer;
 
 namespace {
 
-// An engine and its matrix driven by hand: each tick() is one block, no clock involved.
+// An engine and its matrix driven by hand: each tick() is one block, no clock involved. Every
+// channel in a published plan has a reader, so the engine publishes its blocks.
 struct rig {
   engine_config config;
   engine eng;
   matrix m;
+  std::map<std::string, std::pair<std::shared_ptr<channel>, std::unique_ptr<block_cursor>>> readers;
 
   explicit rig(engine_config c = {}) : config(c), eng(c), m(c) {}
 
-  void publish() { eng.plans().publish(m.compile()); }
+  void publish() {
+    for (const auto& name : m.names()) {
+      auto ch = m.find(name);
+      auto& reader = readers[name];
+      if (reader.first == ch) continue;
+      reader.second.reset();
+      reader = {ch, std::make_unique<block_cursor>(ch->output())};
+    }
+    eng.plans().publish(m.compile());
+  }
   std::shared_ptr<input_channel> network(const std::string& name, std::uint32_t latency_ms = 1) {
     auto in = std::make_shared<input_channel>(name, config, latency_ms);
     REQUIRE_FALSE(m.add_input(in));
@@ -60,6 +74,28 @@ TEST_CASE("every channel publishes exactly one block per tick, silence included"
   CHECK(r.m.find("IDLE")->output().published() == 10);
   CHECK(r.last_block("EMPTY") == constant(r.config.block_samples(), 0));
   CHECK(r.m.find("EMPTY")->counters().frames == 10 * r.config.block_frames);
+}
+
+TEST_CASE("a channel nobody reads is not published, and a new reader gets every block from the next on") {
+  rig r;
+  auto in = std::make_shared<input_channel>("UNREAD", r.config, 440.0, -12.0);
+  REQUIRE_FALSE(r.m.add_input(in));
+  r.eng.plans().publish(r.m.compile());
+  for (int i = 0; i < 5; ++i) r.eng.process_block();
+  CHECK(in->output().published() == 0);
+  CHECK(in->counters().frames == 5 * r.config.block_frames);  // rendered and metered all the same
+  {
+    block_cursor reader(in->output());
+    r.eng.process_block();
+    r.eng.process_block();
+    std::vector<std::byte> block(in->output().block_bytes());
+    CHECK(reader.read(block));
+    CHECK(reader.read(block));
+    CHECK_FALSE(reader.read(block));
+    CHECK(reader.lost() == 0);
+  }
+  r.eng.process_block();
+  CHECK(in->output().published() == 2);
 }
 
 TEST_CASE("unity-gain passthrough of one input is bit-exact") {
