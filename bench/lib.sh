@@ -10,7 +10,9 @@ free_ports() {
   python3 - "${1:-1}" <<'EOF'
 import socket, sys
 count = int(sys.argv[1])
-for base in range(20000, 60000, count + 7):
+import random
+start = random.randrange(20000, 50000)
+for base in range(start, 60000, count + 7):
     held = []
     try:
         for p in range(base, base + count):
@@ -55,9 +57,10 @@ underruns() { awk '/^channel/ { for (i = 1; i <= NF; i++) if ($i ~ /^underruns=/
 # The value of KEY in a line of key=value pairs on stdin.
 field() { tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
 
-# Stops PID (SIGTERM, then SIGKILL after 5 s) and waits for it.
+# Stops PID (SIGTERM, then SIGKILL after 5 s) and waits for it (reaps it, if it is our child).
 stop_process() {
   kill "$1" 2>/dev/null || return 0
+  wait "$1" 2>/dev/null || true
   for _ in $(seq 50); do
     kill -0 "$1" 2>/dev/null || return 0
     sleep 0.1

@@ -1,12 +1,14 @@
 // loadgen: the load of a busy broadcast centre on one thread. N senders stream a tone each (a
-// different frequency per sender) in 10 ms chunks on absolute deadlines; M listeners read mixes. Every
+// different frequency per sender) in 10 ms chunks (--chunk-ms) on absolute deadlines; M listeners
+// read mixes. Every
 // K-th sender puts a full-scale impulse in its stream every --impulse-ms; listener j times the
 // impulses of sender j*K, so each listener measures its own end-to-end latency. Prints one summary
-// line of key=value pairs (and one per listener with --verbose). Figures, not asserts.
+// line of key=value pairs (and one per listener with --verbose). Latency is from the send() of the
+// chunk that starts with an impulse to the recv() that brings it back. Figures, not asserts.
 //
 //   loadgen --senders N (--send HOST:PORT:PREFIX | --raw HOST:BASEPORT)
 //           --listeners M (--listen HOST:PORT:PREFIX | --listen-raw HOST:PORT)
-//           [--seconds S] [--warmup S] [--impulse-ms MS] [--impulse-every K] [--verbose]
+//           [--seconds S] [--warmup S] [--chunk-ms MS] [--impulse-ms MS] [--impulse-every K] [--verbose]
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -33,7 +35,6 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 constexpr int rate = 44100;
-constexpr int chunk_frames = rate / 100;  // 10 ms
 constexpr std::int16_t impulse = 30000;
 constexpr std::int16_t impulse_threshold = 16000;  // eight tones of 300 stay far below it
 constexpr std::int16_t tone_peak = 300;
@@ -42,7 +43,8 @@ constexpr std::int16_t tone_peak = 300;
   std::fprintf(stderr,
                "loadgen: %s\nusage: loadgen --senders N (--send HOST:PORT:PREFIX | --raw HOST:BASEPORT)\n"
                "               --listeners M (--listen HOST:PORT:PREFIX | --listen-raw HOST:PORT)\n"
-               "               [--seconds S] [--warmup S] [--impulse-ms MS] [--impulse-every K] [--verbose]\n",
+               "               [--seconds S] [--warmup S] [--chunk-ms MS] [--impulse-ms MS] [--impulse-every K]\n"
+               "               [--verbose]\n",
                why.c_str());
   std::exit(2);
 }
@@ -100,7 +102,8 @@ struct sender {
   bool connected = false;
   bool impulses = false;
   std::vector<std::int16_t> tone;
-  std::uint64_t due = 0;   // frames that should have been sent by now
+  std::uint64_t ticks = 0;  // timer ticks since it connected
+  std::uint64_t due = 0;    // frames that should have been sent by now
   std::uint64_t sent_bytes = 0;
   std::uint64_t stalls = 0;  // ticks on which the server did not take everything
   std::vector<clock_type::time_point> impulse_times;
@@ -139,6 +142,7 @@ int main(int argc, char** argv) {
   bool have_listen = false;
   double seconds = 10;
   double warmup = 2;
+  int chunk_ms = 10;
   int impulse_ms = 250;
   std::size_t impulse_every = 8;
   bool verbose = false;
@@ -156,12 +160,15 @@ int main(int argc, char** argv) {
     else if (a == "--listen-raw") listen_to = parse_target(value(), false), have_listen = true;
     else if (a == "--seconds") seconds = std::stod(value());
     else if (a == "--warmup") warmup = std::stod(value());
+    else if (a == "--chunk-ms") chunk_ms = std::clamp(std::stoi(value()), 1, 100);
     else if (a == "--impulse-ms") impulse_ms = std::stoi(value());
     else if (a == "--impulse-every") impulse_every = std::max<std::size_t>(1, std::stoul(value()));
     else if (a == "--verbose") verbose = true;
     else usage("unknown argument " + a);
   }
   if ((sender_count > 0 && !have_send) || (listener_count > 0 && !have_listen)) usage("where to?");
+  if (impulse_ms % chunk_ms != 0) usage("--impulse-ms must be a multiple of --chunk-ms");
+  const std::uint64_t chunk_frames = (static_cast<std::uint64_t>(rate) * static_cast<std::uint64_t>(chunk_ms) + 999) / 1000;
 
   std::vector<sender> senders(sender_count);
   for (std::size_t i = 0; i < sender_count; ++i) {
@@ -187,8 +194,8 @@ int main(int argc, char** argv) {
   const int epoll = ::epoll_create1(EPOLL_CLOEXEC);
   const int timer = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
   itimerspec period{};
-  period.it_interval.tv_nsec = 10'000'000;
-  period.it_value.tv_nsec = 10'000'000;
+  period.it_interval.tv_nsec = chunk_ms * 1'000'000L;
+  period.it_value.tv_nsec = chunk_ms * 1'000'000L;
   ::timerfd_settime(timer, 0, &period, nullptr);
   epoll_event ev{};
   ev.events = EPOLLIN;
@@ -253,7 +260,7 @@ int main(int argc, char** argv) {
       const std::size_t skip = s.sent_bytes % 4;
       const char* data = reinterpret_cast<const char*>(s.tone.data() + in_second * 2) + skip;
       if (impulse_here) {
-        frames = std::min<std::size_t>(frames, chunk_frames);
+        frames = std::min<std::uint64_t>(frames, chunk_frames);
         scratch.assign(s.tone.begin() + static_cast<std::ptrdiff_t>(in_second * 2),
                        s.tone.begin() + static_cast<std::ptrdiff_t>((in_second + frames) * 2));
         scratch[0] = scratch[1] = impulse;
@@ -311,7 +318,8 @@ int main(int argc, char** argv) {
         connect_all();
         for (auto& s : senders) {
           if (!s.connected) continue;
-          s.due += chunk_frames * expirations;
+          s.ticks += expirations;
+          s.due = s.ticks * rate * static_cast<std::uint64_t>(chunk_ms) / 1000;  // exact, whatever the chunk
           pump(s, now);
         }
         continue;

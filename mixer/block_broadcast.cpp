@@ -12,7 +12,7 @@ block_broadcast::block_broadcast(std::size_t block_samples, std::size_t depth)
     : block_samples_(block_samples),
       words_per_block_((block_samples * sizeof(std::int16_t) + 7) / 8),
       depth_(depth),
-      words_(new std::uint64_t[words_per_block_ * depth]()) {}
+      words_(new std::uint64_t[words_per_block_ * depth]) {}  // untouched until published: idle channels cost no memory
 
 void block_broadcast::publish(std::span<const std::int16_t> samples) {
   const std::uint64_t seq = published_.load(std::memory_order_relaxed);

@@ -62,9 +62,12 @@ void listener_session::stop() {
 void listener_session::do_write() {
   const std::size_t bytes = channel_->output().block_bytes();
   const std::uint64_t lost_before = cursor_.lost();
+  // Sized for what is there (a lagging reader skips ahead, so at most half the history), not for
+  // the most a write may take: resizing zero-fills.
+  const std::uint64_t blocks = std::min(cursor_.behind(), max_blocks_per_write);
   std::size_t filled = buffer_.size();  // after the handshake preamble, the first time
-  buffer_.resize(filled + max_blocks_per_write * bytes);
-  for (std::uint64_t i = 0; i < max_blocks_per_write; ++i, filled += bytes) {
+  buffer_.resize(filled + blocks * bytes);
+  for (std::uint64_t i = 0; i < blocks; ++i, filled += bytes) {
     if (!cursor_.read({reinterpret_cast<std::byte*>(buffer_.data() + filled), bytes})) break;
   }
   if (const std::uint64_t lost = cursor_.lost() - lost_before) {
