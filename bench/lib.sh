@@ -5,14 +5,16 @@ build=${BUILD:-build}
 bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ticks_per_s=$(getconf CLK_TCK)
 
-# A free TCP port on 127.0.0.1 (the kernel's choice), or the first of COUNT consecutive free ones.
+# The first of COUNT (default 1) consecutive free TCP ports on 127.0.0.1.
 free_ports() {
   python3 - "${1:-1}" <<'EOF'
 import socket, sys
 count = int(sys.argv[1])
 import random
-start = random.randrange(20000, 50000)
-for base in range(start, 60000, count + 7):
+# Below the kernel's ephemeral range (32768 and up), so loadgen's own connections cannot take a port a
+# mixer has yet to listen on (ffmpeg opens its inputs one after another).
+start = random.randrange(10000, 30000 - count)
+for base in range(start, 32000 - count, count + 7):
     held = []
     try:
         for p in range(base, base + count):

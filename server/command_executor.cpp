@@ -74,7 +74,11 @@ std::string command_executor::execute(const protocol::command& command) {
 void command_executor::execute(const protocol::command& command, const std::function<void(const std::string&)>& done) {
   using namespace protocol;
   if (!uses_sound_device(command)) return done(execute(command));
-  const auto answer = [command, done](const reply& r) { done(status_lines(command, r)); };
+  // Always later, from the io_context, also when the answer is known at once: the caller has not
+  // finished handling the command when this returns.
+  const auto answer = [this, command, done](const reply& r) {
+    asio::post(io_, [done, text = status_lines(command, r)] { done(text); });
+  };
   if (const auto* play = std::get_if<cmd::play>(&command)) {
     auto ch = matrix_.find(play->name);
     if (!ch) return answer(failure{code::not_found, "no such channel " + play->name});

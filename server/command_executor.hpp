@@ -34,8 +34,8 @@ class command_executor {
   /// Runs one command; returns its data lines followed by the `OK` or `ERR` status line. Commands
   /// that use the sound device block until it answers.
   std::string execute(const protocol::command& command);
-  /// Runs one command and hands its reply to `done`: on a later handler for the commands that use
-  /// the sound device (run on the device thread meanwhile), at once for the others.
+  /// Runs one command and hands its reply to `done`: at once for most; for the commands that use
+  /// the sound device, always later, from a handler (they run on the device thread meanwhile).
   void execute(const protocol::command& command, const std::function<void(const std::string&)>& done);
   /// Runs a whole control line (as --load and the demo do); returns why it failed, if it did.
   std::optional<protocol::failure> apply_line(const std::string& line);

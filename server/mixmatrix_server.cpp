@@ -1,5 +1,7 @@
 #include "server/mixmatrix_server.hpp"
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <csignal>
 
@@ -42,6 +44,13 @@ mixmatrix_server::mixmatrix_server(const server_options& options)
 
 int mixmatrix_server::run() {
   if (!build_scene()) return 1;
+  // As PulseAudio does for its main loop: when other programs load the machine, the network thread
+  // (and the disk threads it starts) still gets its turn, so listeners' audio keeps flowing. Linux
+  // nice levels are per thread: this one and those created from it.
+  if (::setpriority(PRIO_PROCESS, 0, options_.nice) != 0) {
+    log(log_level::info, "nice level " + std::to_string(options_.nice) + " refused; the network thread runs at " +
+                             std::to_string(::getpriority(PRIO_PROCESS, 0)));
+  }
   if (!clock_.start(options_.rt_priority)) {
     log(log_level::info, "real-time scheduling refused; the engine runs at normal priority (--rt-priority 0 to stop asking)");
   }

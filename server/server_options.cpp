@@ -35,7 +35,8 @@ A networked audio mixing matrix: raw PCM streams in, mixes out, controlled over 
   --max-bad-lines N        bad control lines in a row before a disconnect (default 16)
   --handshake-timeout MS   time a stream connection has to send its handshake (default 10000)
   --listener-timeout MS    a listener not reading for this long is disconnected (default 5000)
-  --rt-priority N           SCHED_FIFO priority of the engine thread, 0 for none (default 20)
+  --rt-priority N          SCHED_FIFO priority of the engine thread, 0 for none (default 20)
+  --nice N                 nice level of the network and disk threads, -20 to 19 (default -10)
   --log-level LEVEL        error, warn, info or debug (default info)
   --help                   this text
   --version                the version
@@ -67,7 +68,7 @@ parsed_options parse_server_options(const std::vector<std::string>& args) {
         "--control",     "--stream",        "--rate",         "--block",          "--latency",
         "--input-buffer", "--listener-buffer", "--load",       "--max-clients",    "--max-listeners",
         "--max-channels", "--max-line",      "--max-bad-lines", "--handshake-timeout", "--listener-timeout",
-        "--log-level",   "--rt-priority",   "--ramp",        "--state",
+        "--log-level",   "--rt-priority",   "--nice",        "--ramp",        "--state",
         "--demo-port",   "--password-file"};
     if (std::find(valued.begin(), valued.end(), flag) == valued.end()) {
       return fail(flag.starts_with("-") ? "unknown option " + flag + " (try --help)"
@@ -129,6 +130,13 @@ parsed_options parse_server_options(const std::vector<std::string>& args) {
         o.engine.ramp_ms = static_cast<std::uint32_t>(number(0, 10000));
       } else if (flag == "--rt-priority") {
         o.rt_priority = static_cast<int>(number(0, 99));
+      } else if (flag == "--nice") {
+        const bool negative = value.starts_with('-');
+        std::size_t magnitude = 0;
+        if (!parse_unsigned(negative ? value.substr(1) : value, 0, negative ? 20 : 19, magnitude)) {
+          return fail("--nice takes a whole number from -20 to 19, not '" + value + "'");
+        }
+        o.nice = negative ? -static_cast<int>(magnitude) : static_cast<int>(magnitude);
       } else if (flag == "--log-level") {
         if (!parse_log_level(value, o.level)) return fail("--log-level takes error, warn, info or debug");
       }

@@ -25,6 +25,7 @@ struct server_options {
   bool insecure = false;
   log_level level = log_level::info;
   int rt_priority = 20;
+  int nice = -10;
   std::size_t max_control_clients = 64;
   std::size_t max_listeners = 256;
   std::size_t max_line = 1024;

@@ -35,7 +35,8 @@ TEST_CASE("--help and --version exit 0") {
 
 TEST_CASE("bad arguments exit non-zero with a one-line message") {
   for (const auto& args : std::vector<std::vector<std::string>>{
-           {"--bogus"}, {"--rate"}, {"--rate", "fast"}, {"--block", "3"}, {"--control", "nowhere"}, {"stray"}}) {
+           {"--bogus"}, {"--rate"}, {"--rate", "fast"}, {"--block", "3"}, {"--control", "nowhere"}, {"stray"},
+           {"--nice", "20"}, {"--nice", "-21"}, {"--nice", "-"}}) {
     auto [status, out] = run_server(args);
     CHECK(status == 2);
     CHECK(out.starts_with("mixmatrixd: "));

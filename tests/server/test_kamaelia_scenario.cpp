@@ -42,8 +42,16 @@ TEST_CASE("Kamaelia's matrix: three ffmpeg senders, one mix, SWITCH and QUERY") 
       fallbacks.push_back(std::make_unique<paced_sender>(port, sine_pcm(hz, 1.0 / 8, 1.0)));
     }
   }
+  // A cold start of ffmpeg can take seconds (its libraries off the disk): wait for every sender.
+  const auto deadline = std::chrono::steady_clock::now() + 15s;
+  for (const auto& [name, hz] : inputs) {
+    while (server.command("show " + name).data.at(0).find("state=live") == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(50ms);
+    }
+  }
   tcp_client listener(mix_port);
-  listener.read_for(1500ms);  // every sender connected and its buffer settled
+  listener.read_for(1500ms);  // every buffer settled
 
   SUBCASE("the mix runs at 176400 B/s and holds every tone at its input level") {
     const auto start = std::chrono::steady_clock::now();

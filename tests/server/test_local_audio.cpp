@@ -117,3 +117,25 @@ TEST_CASE("play MIX sends the mix to the sound device through PortAudio: ALSA's 
   CHECK(longest_silence_frames(steady) <= 1);
   CHECK(tone_dbfs(channel_samples(steady, 0), 44100, 1000) == doctest::Approx(-6.02).epsilon(0.02));
 }
+
+TEST_CASE("commands sent in one packet around a device command are answered in order") {
+  const auto dir = temp_dir();
+  test_server server;
+  server.command("input add T tone 440");
+  control_client client(server.control_port);
+  // stop answers from the device thread's side of the server; the lines after it wait their turn.
+  client.socket().send("record T " + dir + "/t.wav\nstop T\nping\nstop T\nshow NOPE\nping\n");
+  std::vector<std::string> lines;
+  while (lines.size() < 7) {
+    auto line = client.socket().read_line(5s);
+    REQUIRE(line);
+    lines.push_back(*line);
+  }
+  CHECK(lines[0] == "OK");
+  CHECK(lines[1].starts_with("recorded " + dir + "/t.wav: "));
+  CHECK(lines[2] == "OK");
+  CHECK(lines[3] == "OK pong");
+  CHECK(lines[4] == "ERR 404 T is not recording or playing");
+  CHECK(lines[5] == "ERR 404 no such channel NOPE");
+  CHECK(lines[6] == "OK pong");
+}
