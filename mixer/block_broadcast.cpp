@@ -12,7 +12,19 @@ block_broadcast::block_broadcast(std::size_t block_samples, std::size_t depth)
     : block_samples_(block_samples),
       words_per_block_((block_samples * sizeof(std::int16_t) + 7) / 8),
       depth_(depth),
-      words_(new std::uint64_t[words_per_block_ * depth]) {}  // untouched until published: idle channels cost no memory
+      words_(new std::uint64_t[words_per_block_ * depth]) {}  // untouched until read: idle channels cost no memory
+
+void block_broadcast::add_reader() const {
+  std::call_once(touched_, [this] {
+    // Nothing is published before the first reader, so nobody else touches the words yet.
+    constexpr std::size_t words_per_page = 4096 / sizeof(std::uint64_t);
+    const std::size_t words = words_per_block_ * depth_;
+    for (std::size_t w = 0; w < words; w += words_per_page) {
+      std::atomic_ref<std::uint64_t>(words_[w]).store(0, std::memory_order_relaxed);
+    }
+  });
+  readers_.fetch_add(1, std::memory_order_relaxed);
+}
 
 void block_broadcast::publish(std::span<const std::int16_t> samples) {
   const std::uint64_t seq = published_.load(std::memory_order_relaxed);

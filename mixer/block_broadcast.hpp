@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 
 namespace mixmatrix::mixer {
@@ -33,8 +34,9 @@ class block_broadcast {
   std::size_t depth() const { return depth_; }
   /// Any thread: whether anyone reads these blocks (publishing is wasted otherwise).
   bool has_readers() const { return readers_.load(std::memory_order_relaxed) > 0; }
-  /// Any thread: one more reader, from the next block published on.
-  void add_reader() const { readers_.fetch_add(1, std::memory_order_relaxed); }
+  /// Any thread but the engine's: one more reader, from the next block published on. The first
+  /// ever touches every page of the history, so the engine never takes a page fault writing it.
+  void add_reader() const;
   /// Any thread: one reader fewer.
   void remove_reader() const { readers_.fetch_sub(1, std::memory_order_relaxed); }
 
@@ -46,6 +48,7 @@ class block_broadcast {
   std::atomic<std::uint64_t> writing_{0};
   std::atomic<std::uint64_t> published_{0};
   mutable std::atomic<std::uint32_t> readers_{0};
+  mutable std::once_flag touched_;
 };
 
 }  // namespace mixmatrix::mixer
