@@ -19,6 +19,7 @@ enum class channel_kind { input, mix };
 struct channel_counters {
   std::atomic<std::uint64_t> frames{0};          ///< engine: frames published
   std::atomic<std::uint64_t> underruns{0};       ///< engine: times a live input ran dry
+  std::atomic<std::uint64_t> skipped_frames{0};  ///< engine: frames a jitter buffer skipped to shrink
   std::atomic<std::uint64_t> clips{0};           ///< engine: samples saturated at full scale
   std::atomic<std::uint64_t> bytes_in{0};        ///< network: PCM bytes received
   std::atomic<std::uint64_t> overruns{0};        ///< network: times a full buffer paused the sender

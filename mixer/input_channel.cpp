@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstring>
 
 namespace mixmatrix::mixer {
@@ -22,6 +23,9 @@ input_channel::input_channel(std::string name, const engine_config& config, std:
                                         ring_->capacity() - block_bytes_);
   target_bytes_.store(target, std::memory_order_relaxed);
   max_target_bytes_ = std::max(target, ring_->capacity() / 2 / bytes_per_frame * bytes_per_frame);
+  scratch_.resize(2 * config.block_samples());
+  window_blocks_ = std::max<std::size_t>(1, config.rate / 2 / config.block_frames);
+  window_low_ = ring_->capacity();
 }
 
 input_channel::input_channel(std::string name, const engine_config& config, double hz, double dbfs)
@@ -73,6 +77,16 @@ void input_channel::render_network(std::span<std::int16_t> block) {
     }
   }
   auto out = std::as_writable_bytes(block);
+  if (const std::size_t skip = skip_bytes_; sender && available >= out.size() + skip) {
+    skip_bytes_ = 0;
+    read_skipping(block, skip);
+    watch_level(available - skip);  // may ask for a skip with the next block
+    playing_.store(true, std::memory_order_relaxed);
+    return;
+  }
+  window_seen_ = 0;  // a run that ends dry (or a sender leaving) is no window to judge
+  window_low_ = ring_->capacity();
+  skip_bytes_ = 0;
   const std::size_t got = ring_->read(out.first(std::min(out.size(), available)));
   if (got < out.size()) {
     std::memset(out.data() + got, 0, out.size() - got);
@@ -83,6 +97,53 @@ void input_channel::render_network(std::span<std::int16_t> block) {
     playing = false;
   }
   playing_.store(playing, std::memory_order_relaxed);
+}
+
+void input_channel::watch_level(std::size_t available) {
+  if (window_seen_ == 0) {
+    window_overruns_ = counters().overruns.load(std::memory_order_relaxed);
+    window_bytes_in_ = counters().bytes_in.load(std::memory_order_relaxed);
+  }
+  window_low_ = std::min(window_low_, available);
+  if (++window_seen_ < window_blocks_) return;
+  // The low point stayed above the target all window long: the excess is latency nobody needs,
+  // if the sender streams in real time. Not when the ring was full meanwhile (TCP paces the sender:
+  // every byte is wanted), nor when the window brought much more or less than real time (a file
+  // sent at once, to be played out whole), nor for a file input (its player keeps the ring full).
+  const std::size_t target = target_bytes_.load(std::memory_order_relaxed);
+  const bool held_back = counters().overruns.load(std::memory_order_relaxed) != window_overruns_;
+  const std::uint64_t received = counters().bytes_in.load(std::memory_order_relaxed) - window_bytes_in_;
+  const std::uint64_t real_time = window_blocks_ * block_bytes_;
+  const bool streaming = received * 10 >= real_time * 9 && received * 10 <= real_time * 11;
+  if (source_ == input_kind::network && !held_back && streaming && window_low_ > target) {
+    skip_bytes_ = std::min(window_low_ - target, block_bytes_) / bytes_per_frame * bytes_per_frame;
+  }
+  window_seen_ = 0;
+  window_low_ = ring_->capacity();
+}
+
+// Reads a block and skips `skip_bytes` after it, crossfading the block's last frames into the
+// frames that follow the skipped ones, so the jump makes no click.
+void input_channel::read_skipping(std::span<std::int16_t> block, std::size_t skip_bytes) {
+  if (skip_bytes == 0) {
+    ring_->read(std::as_writable_bytes(block));
+    return;
+  }
+  const std::size_t skip = skip_bytes / sizeof(std::int16_t);  // samples
+  auto read = std::span(scratch_).first(block.size() + skip);
+  ring_->read(std::as_writable_bytes(read));
+  const std::size_t fade = std::min<std::size_t>(64, block.size() / 2);  // samples: 32 frames
+  const std::size_t keep = block.size() - fade;
+  std::copy_n(read.begin(), keep, block.begin());
+  for (std::size_t i = 0; i < fade; i += 2) {
+    const float w = static_cast<float>(i / 2 + 1) / static_cast<float>(fade / 2);
+    for (std::size_t ch = 0; ch < 2; ++ch) {
+      const float from = read[keep + i + ch];
+      const float to = read[keep + i + ch + skip];
+      block[keep + i + ch] = static_cast<std::int16_t>(std::lround(from + w * (to - from)));
+    }
+  }
+  counters().skipped_frames.fetch_add(skip_bytes / bytes_per_frame, std::memory_order_relaxed);
 }
 
 }  // namespace mixmatrix::mixer

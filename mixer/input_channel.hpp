@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "mixer/byte_ring.hpp"
 #include "mixer/channel.hpp"
@@ -22,7 +23,11 @@ enum class input_kind { network, file, tone };
 /// buffered; when it runs dry the rest of the block is silence, an underrun is counted, the
 /// target grows by one block (up to half the ring: a sender whose packets are longer than the
 /// target, like ffmpeg's 23 ms, settles instead of underrunning forever) and the input waits to
-/// refill. A tone input generates a sine in the engine.
+/// refill. The buffer also shrinks back: when its low point stayed above the target for a whole
+/// window (half a second) in which the sender streamed at real time (±10%) and was not held back by
+/// a full ring, the excess (at most a block per window) is skipped with a short crossfade, so a
+/// burst after a stall or a sender whose clock runs fast does not leave latency behind for good.
+/// A tone input generates a sine in the engine.
 class input_channel : public channel {
  public:
   /// A ring-fed input (network or file) buffering up to config.input_buffer_ms, joining mixes at
@@ -62,6 +67,8 @@ class input_channel : public channel {
 
  private:
   void render_network(std::span<std::int16_t> block);
+  void read_skipping(std::span<std::int16_t> block, std::size_t skip_bytes);
+  void watch_level(std::size_t available);
 
   input_kind source_;
   std::uint32_t rate_;
@@ -70,6 +77,13 @@ class input_channel : public channel {
   std::size_t max_target_bytes_ = 0;
   std::atomic<std::size_t> target_bytes_{0};
   std::unique_ptr<byte_ring> ring_;
+  std::vector<std::int16_t> scratch_;  // a block and the frames skipped with it
+  std::size_t window_blocks_ = 0;
+  std::size_t window_seen_ = 0;           // blocks of the current window
+  std::size_t window_low_ = 0;            // lowest level of the window, bytes
+  std::uint64_t window_overruns_ = 0;     // the overrun count when the window began
+  std::uint64_t window_bytes_in_ = 0;     // the byte count when the window began
+  std::size_t skip_bytes_ = 0;            // to skip with the next block
   std::optional<tone_generator> tone_;
   std::string sender_address_;
   std::atomic<bool> sender_{false};

@@ -323,7 +323,9 @@ std::string command_executor::describe(const std::string& name, bool detailed) c
          " playing=" + yes_no(input->playing()) + " latency_ms=" + std::to_string(input->latency_ms()) +
          " target_ms=" + std::to_string(input->target_ms()) +
          " buffered_ms=" + std::to_string(input->buffered_ms()) + " underruns=" + std::to_string(n.underruns.load()) +
-         " overruns=" + std::to_string(n.overruns.load()) + " bytes=" + std::to_string(n.bytes_in.load()) +
+         " overruns=" + std::to_string(n.overruns.load()) +
+         " skipped_ms=" + std::to_string(n.skipped_frames.load() * 1000 / options_.engine.rate) +
+         " bytes=" + std::to_string(n.bytes_in.load()) +
          " frames=" + std::to_string(n.frames.load()) + listeners + "\n" + local;
 }
 

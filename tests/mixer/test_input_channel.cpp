@@ -137,3 +137,60 @@ TEST_CASE("a tone input renders its sine on both channels at its level") {
   }
   CHECK(peak == doctest::Approx(32767 * 0.501187).epsilon(0.001));
 }
+
+TEST_CASE("a buffer whose low point stays above its target shrinks back by skipping, with a crossfade") {
+  input_channel in("in", small_config(), 20);  // target 20 frames; a window is 50 blocks
+  in.attach_sender("test");
+  std::int16_t next = 1;
+  const auto feed_frames = [&](std::size_t frames) {
+    feed(in, ramp_frames(frames, next));
+    in.counters().bytes_in.fetch_add(frames * 4);  // as the network thread counts what it reads
+    next = static_cast<std::int16_t>(next + static_cast<std::int16_t>(frames));
+  };
+  feed_frames(80);  // 60 frames more than the target, as after a sender's stall and burst
+  std::int16_t expected = 1;
+  for (int block = 0; block < 50; ++block) {
+    auto b = render(in);
+    CHECK(b == ramp_frames(10, expected));  // the first window plays every frame
+    expected = static_cast<std::int16_t>(expected + 10);
+    feed_frames(10);
+  }
+  CHECK(in.counters().skipped_frames == 0);
+  auto skipped = render(in);  // a window's worth of proof: one block (10 frames) is skipped here
+  CHECK(in.counters().skipped_frames == 10);
+  CHECK(skipped[0] == expected);      // the block starts where it should...
+  CHECK(skipped[18] == expected + 19);  // ...and ends on the frame after the skipped ones
+  for (std::size_t f = 1; f < 10; ++f) CHECK(skipped[2 * f] > skipped[2 * f - 2]);  // no step back, no click
+  for (int block = 0; block < 400; ++block) {
+    feed_frames(10);
+    render(in);
+  }
+  CHECK(in.counters().skipped_frames == 60);  // down to the target, and no further
+  feed_frames(10);
+  CHECK(in.buffered_ms() == 20);
+  CHECK(in.counters().underruns == 0);
+}
+
+TEST_CASE("a burst (a file sent at once) and a sender paced by a full buffer are never skipped") {
+  auto roomy = small_config();
+  roomy.input_buffer_ms = 2000;
+  input_channel burst("burst", roomy, 20);
+  burst.attach_sender("test");
+  feed(burst, ramp_frames(1500, 1));  // 1.5 s at once: three windows' worth, played whole
+  burst.counters().bytes_in.fetch_add(1500 * 4);
+  for (int block = 0; block < 140; ++block) {
+    CHECK(render(burst) == ramp_frames(10, static_cast<std::int16_t>(1 + 10 * block)));
+  }
+  CHECK(burst.counters().skipped_frames == 0);
+}
+
+TEST_CASE("a sender paced by a full buffer (TCP backpressure) is never skipped") {
+  input_channel in("in", small_config(), 20);
+  in.attach_sender("test");
+  for (int block = 0; block < 300; ++block) {
+    while (in.ring().free_space() >= 40) feed(in, ramp_frames(10, 1));
+    in.counters().overruns.fetch_add(1);  // as the network thread counts a pause on a full ring
+    render(in);
+  }
+  CHECK(in.counters().skipped_frames == 0);
+}
