@@ -6,6 +6,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "mixer/block_cursor.hpp"
@@ -46,6 +47,17 @@ struct rig {
     auto in = std::make_shared<input_channel>(name, config, hz, dbfs);
     REQUIRE_FALSE(m.add_input(in));
     return in;
+  }
+  // Network inputs A and B routed at unity into MIX, published, one silent block processed.
+  std::pair<std::shared_ptr<input_channel>, std::shared_ptr<input_channel>> two_inputs_into_mix() {
+    auto a = network("A");
+    auto b = network("B");
+    m.add_mix("MIX");
+    m.route("MIX", "A", 0);
+    m.route("MIX", "B", 0);
+    publish();
+    eng.process_block();
+    return {a, b};
   }
   // The newest block of `name` as samples.
   std::vector<std::int16_t> last_block(const std::string& name) {
@@ -117,13 +129,7 @@ TEST_CASE("unity-gain passthrough of one input is bit-exact") {
 
 TEST_CASE("sums saturate at full scale instead of wrapping, and clips are counted") {
   rig r;
-  auto a = r.network("A");
-  auto b = r.network("B");
-  r.m.add_mix("MIX");
-  r.m.route("MIX", "A", 0);
-  r.m.route("MIX", "B", 0);
-  r.publish();
-  r.eng.process_block();
+  auto [a, b] = r.two_inputs_into_mix();
   feed(*a, constant(r.config.block_samples(), 30000));
   feed(*b, constant(r.config.block_samples(), 30000));
   r.eng.process_block();
@@ -137,13 +143,7 @@ TEST_CASE("sums saturate at full scale instead of wrapping, and clips are counte
 
 TEST_CASE("mixing is a sum, not Kamaelia's divide-by-N") {
   rig r;
-  auto a = r.network("A");
-  auto b = r.network("B");
-  r.m.add_mix("MIX");
-  r.m.route("MIX", "A", 0);
-  r.m.route("MIX", "B", 0);
-  r.publish();
-  r.eng.process_block();
+  auto [a, b] = r.two_inputs_into_mix();
   feed(*a, constant(r.config.block_samples(), 1000));
   feed(*b, constant(r.config.block_samples(), 234));
   r.eng.process_block();
