@@ -115,8 +115,10 @@ void input_channel::watch_level(std::size_t available) {
   const std::uint64_t received = counters().bytes_in.load(std::memory_order_relaxed) - window_bytes_in_;
   const std::uint64_t real_time = window_blocks_ * block_bytes_;
   const bool streaming = received * 10 >= real_time * 9 && received * 10 <= real_time * 11;
-  if (source_ == input_kind::network && !held_back && streaming && window_low_ > target) {
-    skip_bytes_ = std::min(window_low_ - target, block_bytes_) / bytes_per_frame * bytes_per_frame;
+  // One block above the target stays as a cushion: trimming must not make the next underrun.
+  const std::size_t keep = target + block_bytes_;
+  if (source_ == input_kind::network && !held_back && streaming && window_low_ > keep) {
+    skip_bytes_ = std::min(window_low_ - keep, block_bytes_) / bytes_per_frame * bytes_per_frame;
   }
   window_seen_ = 0;
   window_low_ = ring_->capacity();

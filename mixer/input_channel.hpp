@@ -23,9 +23,9 @@ enum class input_kind { network, file, tone };
 /// buffered; when it runs dry the rest of the block is silence, an underrun is counted, the
 /// target grows by one block (up to half the ring: a sender whose packets are longer than the
 /// target, like ffmpeg's 23 ms, settles instead of underrunning forever) and the input waits to
-/// refill. The buffer also shrinks back: when its low point stayed above the target for a whole
-/// window (half a second) in which the sender streamed at real time (±10%) and was not held back by
-/// a full ring, the excess (at most a block per window) is skipped with a short crossfade, so a
+/// refill. The buffer also shrinks back: when its low point stayed above the target plus a block
+/// for a whole window (half a second) in which the sender streamed at real time (±10%) and was not
+/// held back by a full ring, the excess (at most a block per window) is skipped with a short crossfade, so a
 /// burst after a stall or a sender whose clock runs fast does not leave latency behind for good.
 /// A tone input generates a sine in the engine.
 class input_channel : public channel {

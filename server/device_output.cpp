@@ -4,17 +4,16 @@
 #include <cstring>
 
 namespace mixmatrix::server {
-namespace {
-// Blocks kept between the engine and the card beyond one callback's worth: the engine publishes
-// on its own tick, so the card must find a callback's blocks there whenever it asks.
-constexpr std::size_t margin_blocks = 2;
-}  // namespace
 
 device_output::device_output(std::shared_ptr<mixer::channel> ch, const std::string& device, std::uint32_t rate)
     : channel_(std::move(ch)),
       cursor_(channel_->output()),
       block_(channel_->output().block_bytes()),
       played_(block_.size()),
+      // A card and the engine tick apart, and a VM or a busy machine wakes either late now and then:
+      // 20 ms of cushion beyond a callback's worth, and 100 ms of slack before whole blocks are skipped.
+      margin_blocks_(std::max<std::size_t>(2, rate / 50 / (block_.size() / 4))),
+      slack_blocks_(std::max<std::size_t>(4, rate / 10 / (block_.size() / 4))),
       stream_(device, rate, &device_output::fill, this) {
   stream_.start();
 }
@@ -25,7 +24,7 @@ void device_output::fill(std::span<std::byte> out, void* user) {
   const std::size_t callback_blocks = (out.size() + block_bytes - 1) / block_bytes;
   // Silence until a callback's worth and the margin are published, so the first reads find them.
   if (!self->primed_) {
-    if (self->cursor_.behind() < callback_blocks + margin_blocks) {
+    if (self->cursor_.behind() < callback_blocks + self->margin_blocks_) {
       std::fill(out.begin(), out.end(), std::byte{0});
       return;
     }
@@ -42,9 +41,9 @@ void device_output::fill(std::span<std::byte> out, void* user) {
 }
 
 void device_output::next_block(std::size_t callback_blocks) {
-  const std::uint64_t target = callback_blocks + margin_blocks;
-  // Hysteresis of a callback's worth, so the ordinary jitter between the two clocks is not a skip.
-  if (const std::uint64_t behind = cursor_.behind(); behind > 2 * target) {
+  const std::uint64_t target = callback_blocks + margin_blocks_;
+  // Hysteresis, so the ordinary jitter between the two clocks is not a skip.
+  if (const std::uint64_t behind = cursor_.behind(); behind > target + std::max(callback_blocks, slack_blocks_)) {
     cursor_.skip(behind - target);
     skips_.fetch_add(behind - target, std::memory_order_relaxed);
   }

@@ -13,7 +13,8 @@
 namespace mixmatrix::server {
 
 /// Plays one channel on a sound device through PortAudio. The audio callback reads the channel's
-/// published blocks with a block_cursor (no lock, no allocation) a few blocks behind the engine.
+/// published blocks with a block_cursor (no lock, no allocation) a callback's worth and 20 ms behind
+/// the engine.
 /// The card's clock and the engine's differ: when the card falls behind, whole blocks are skipped
 /// to get back to that distance; when it runs ahead and finds no new block, the last one is
 /// repeated. Both are counted.
@@ -44,6 +45,8 @@ class device_output {
   mixer::block_cursor cursor_;
   std::vector<std::byte> block_;
   std::size_t played_;  // bytes of block_ already handed out
+  std::size_t margin_blocks_;  // kept between the engine and the card beyond a callback's worth
+  std::size_t slack_blocks_;   // how much further behind the card may fall before blocks are skipped
   bool primed_ = false;
   std::atomic<std::uint64_t> frames_{0};
   std::atomic<std::uint64_t> skips_{0};
