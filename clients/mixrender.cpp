@@ -2,7 +2,6 @@
 // (the job of `sox -m`): a sum in float with per-input gains, saturated once to 16 bits.
 //   mixrender --out OUT IN[:GAIN_DB] ...
 
-#include <sndfile.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,8 +17,8 @@
 
 #include "clients/command_line.hpp"
 #include "audio_io/mapped_wav.hpp"
-#include "audio_io/sound_file_format.hpp"
 #include "audio_io/sound_file_reader.hpp"
+#include "audio_io/sound_file_writer.hpp"
 #include "mixer/gain.hpp"
 #include "mixer/kernels.hpp"
 
@@ -125,16 +124,12 @@ int main(int argc, char** argv) {
     rate = in->rate;
     longest = std::max(longest, in->frames);
   }
-  SF_INFO out_info{};
-  out_info.samplerate = static_cast<int>(rate);
-  out_info.channels = 2;
+  std::unique_ptr<audio_io::sound_file_writer> out;
   try {
-    out_info.format = audio_io::sound_file_format(out_path, rate);
+    out = std::make_unique<audio_io::sound_file_writer>(out_path, rate);
   } catch (const std::runtime_error& e) {
     fail(e.what());
   }
-  SNDFILE* out = sf_open(out_path.c_str(), SFM_WRITE, &out_info);
-  if (!out) fail(out_path + ": " + sf_strerror(nullptr));
 
   const mixer::kernel_set& k = mixer::kernels();
   std::vector<float> mix(block_frames * 2);
@@ -158,15 +153,13 @@ int main(int argc, char** argv) {
     std::fill(mix.begin(), mix.end(), 0.0f);
     k.mix_s16(mix.data(), sources.data(), gains.data(), sources.size(), frames * 2);
     clips += k.float_to_s16(mix.data(), pcm.data(), frames * 2);
-    if (sf_writef_short(out, pcm.data(), static_cast<sf_count_t>(frames)) != static_cast<sf_count_t>(frames)) {
-      fail(out_path + ": " + sf_strerror(out));
-    }
+    if (!out->write(pcm.data(), frames)) fail(out->error());
     done += frames;
     if (progress && (done / block_frames) % 16 == 0) {
       std::fprintf(stderr, "\rmixrender: %3d%%", static_cast<int>(100 * done / longest));
     }
   }
-  sf_close(out);
+  out->close();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const double audio = static_cast<double>(longest) / rate;
   std::fprintf(stderr, "%smixrender: %zu inputs, %.1f s of audio in %.2f s (%.0fx real time), %llu samples clipped, kernels %s\n",

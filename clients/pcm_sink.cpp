@@ -1,6 +1,5 @@
 #include "clients/pcm_sink.hpp"
 
-#include <sndfile.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,7 +9,7 @@
 #include <thread>
 
 #include "audio_io/sound_device.hpp"
-#include "audio_io/sound_file_format.hpp"
+#include "audio_io/sound_file_writer.hpp"
 #include "mixer/byte_ring.hpp"
 
 namespace mixmatrix::clients {
@@ -32,32 +31,21 @@ class stdout_sink : public pcm_sink {
 
 class file_sink : public pcm_sink {
  public:
-  file_sink(const std::string& path, std::uint32_t rate) : path_(path) {
-    SF_INFO info{};
-    info.samplerate = static_cast<int>(rate);
-    info.channels = 2;
-    info.format = audio_io::sound_file_format(path, rate);
-    file_ = sf_open(path.c_str(), SFM_WRITE, &info);
-    if (!file_) throw std::runtime_error(path + ": " + sf_strerror(nullptr));
-  }
+  file_sink(const std::string& path, std::uint32_t rate) : file_(path, rate) {}
   ~file_sink() override { finish(); }
   void write(const std::int16_t* frames, std::size_t count) override {
-    if (sf_writef_short(file_, frames, static_cast<sf_count_t>(count)) != static_cast<sf_count_t>(count)) {
-      throw std::runtime_error(path_ + ": " + sf_strerror(file_));
-    }
-    frames_ += count;
+    if (!file_.write(frames, count)) throw std::runtime_error(file_.error());
   }
   std::string finish() override {
-    if (!file_) return {};
-    sf_close(file_);
-    file_ = nullptr;
-    return "mixplay: wrote " + std::to_string(frames_) + " frames to " + path_;
+    if (finished_) return {};
+    finished_ = true;
+    file_.close();
+    return "mixplay: wrote " + std::to_string(file_.frames()) + " frames to " + file_.path();
   }
 
  private:
-  std::string path_;
-  SNDFILE* file_ = nullptr;
-  std::uint64_t frames_ = 0;
+  audio_io::sound_file_writer file_;
+  bool finished_ = false;
 };
 
 class device_sink : public pcm_sink {

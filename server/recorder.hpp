@@ -7,10 +7,9 @@
 #include <thread>
 #include <vector>
 
+#include "audio_io/sound_file_writer.hpp"
 #include "mixer/block_cursor.hpp"
 #include "mixer/channel.hpp"
-
-struct sf_private_tag;  // libsndfile's SNDFILE
 
 namespace mixmatrix::server {
 
@@ -28,7 +27,7 @@ class recorder {
   ~recorder();
 
   /// The file being written.
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return file_.path(); }
   /// Frames written so far.
   std::uint64_t frames() const { return frames_.load(std::memory_order_relaxed); }
   /// Blocks lost because the disk thread fell behind.
@@ -39,8 +38,7 @@ class recorder {
   void write_new_blocks();
 
   std::shared_ptr<mixer::channel> channel_;
-  std::string path_;
-  sf_private_tag* file_ = nullptr;
+  audio_io::sound_file_writer file_;
   mixer::block_cursor cursor_;
   std::vector<std::int16_t> block_;
   std::atomic<std::uint64_t> frames_{0};
