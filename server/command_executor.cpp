@@ -79,13 +79,25 @@ void command_executor::execute(const protocol::command& command, const std::func
   const auto answer = [this, command, done](const reply& r) {
     asio::post(io_, [done, text = status_lines(command, r)] { done(text); });
   };
+  on_device(command, true, answer);
+}
+
+void command_executor::on_device(const protocol::command& command, bool async,
+                                 const local_audio::reply_handler& done) {
+  using namespace protocol;
   if (const auto* play = std::get_if<cmd::play>(&command)) {
     auto ch = matrix_.find(play->name);
-    if (!ch) return answer(failure{code::not_found, "no such channel " + play->name});
-    return audio_.play(std::move(ch), play->device, true, answer);
+    if (!ch) return done(failure{code::not_found, "no such channel " + play->name});
+    return audio_.play(std::move(ch), play->device, async, done);
   }
-  if (std::holds_alternative<cmd::devices>(command)) return audio_.devices(true, answer);
-  audio_.stop(std::get<cmd::stop>(command).name, true, answer);
+  if (std::holds_alternative<cmd::devices>(command)) return audio_.devices(async, done);
+  audio_.stop(std::get<cmd::stop>(command).name, async, done);
+}
+
+command_executor::reply command_executor::on_device_now(const protocol::command& command) {
+  reply answer = std::string{};
+  on_device(command, false, [&answer](reply r) { answer = std::move(r); });
+  return answer;
 }
 
 std::string command_executor::status_lines(const protocol::command& command, const reply& r) {
@@ -477,25 +489,9 @@ command_executor::reply command_executor::run(const protocol::cmd::record& c) {
 
 // From scene files (--load, load): the sound device is waited for. Control clients get these
 // through the asynchronous execute().
-command_executor::reply command_executor::run(const protocol::cmd::play& c) {
-  auto ch = matrix_.find(c.name);
-  if (!ch) return failure{code::not_found, "no such channel " + c.name};
-  reply answer = std::string{};
-  audio_.play(std::move(ch), c.device, false, [&answer](reply r) { answer = std::move(r); });
-  return answer;
-}
-
-command_executor::reply command_executor::run(const protocol::cmd::devices&) {
-  reply answer = std::string{};
-  audio_.devices(false, [&answer](reply r) { answer = std::move(r); });
-  return answer;
-}
-
-command_executor::reply command_executor::run(const protocol::cmd::stop& c) {
-  reply answer = std::string{};
-  audio_.stop(c.name, false, [&answer](reply r) { answer = std::move(r); });
-  return answer;
-}
+command_executor::reply command_executor::run(const protocol::cmd::play& c) { return on_device_now(c); }
+command_executor::reply command_executor::run(const protocol::cmd::devices& c) { return on_device_now(c); }
+command_executor::reply command_executor::run(const protocol::cmd::stop& c) { return on_device_now(c); }
 
 command_executor::reply command_executor::run(const protocol::cmd::save& c) {
   const std::string path = c.path.empty() ? options_.state_file.value_or("") : c.path;

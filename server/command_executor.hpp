@@ -71,6 +71,9 @@ class command_executor {
   using reply = protocol::result<std::string>;  // data lines, or the failure
 
   static std::string status_lines(const protocol::command& command, const reply& r);
+  // play, devices or stop: on the device thread when `async`, else here, waiting for the device.
+  void on_device(const protocol::command& command, bool async, const local_audio::reply_handler& done);
+  reply on_device_now(const protocol::command& command);
 
   reply run(const protocol::cmd::help& c);
   reply run(const protocol::cmd::list& c);

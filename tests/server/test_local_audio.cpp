@@ -141,3 +141,13 @@ TEST_CASE("commands sent in one packet around a device command are answered in o
   CHECK(lines[5] == "ERR 404 no such channel NOPE");
   CHECK(lines[6] == "OK pong");
 }
+
+TEST_CASE("stop and play in a scene file run there, waiting for the device") {
+  const auto dir = temp_dir();
+  std::ofstream(dir + "/scene.mix") << "input add T tone 440\nrecord T " << dir << "/t.wav\nstop T\nplay NOPE\n";
+  test_server server;
+  const auto loaded = server.command("load " + dir + "/scene.mix");
+  CHECK(loaded.status == "ERR 404 " + dir + "/scene.mix:4: play NOPE: no such channel NOPE");
+  CHECK(wav_payload(read_file(dir + "/t.wav")).size() % 4 == 0);  // stopped: a complete file
+  CHECK(server.command("stop T").status == "ERR 404 T is not recording or playing");
+}
