@@ -25,7 +25,6 @@ input_channel::input_channel(std::string name, const engine_config& config, std:
   max_target_bytes_ = std::max(target, ring_->capacity() / 2 / bytes_per_frame * bytes_per_frame);
   scratch_.resize(2 * config.block_samples());
   window_blocks_ = std::max<std::size_t>(1, config.rate / 2 / config.block_frames);
-  window_low_ = ring_->capacity();
 }
 
 input_channel::input_channel(std::string name, const engine_config& config, double hz, double dbfs)
@@ -80,12 +79,12 @@ void input_channel::render_network(std::span<std::int16_t> block) {
   if (const std::size_t skip = skip_bytes_; sender && available >= out.size() + skip) {
     skip_bytes_ = 0;
     read_skipping(block, skip);
-    watch_level(available - skip);  // may ask for a skip with the next block
+    // A file input's player keeps its ring full on purpose: only network inputs shrink.
+    if (source_ == input_kind::network) watch_level(available - skip);  // may ask for a skip next block
     playing_.store(true, std::memory_order_relaxed);
     return;
   }
   window_seen_ = 0;  // a run that ends dry (or a sender leaving) is no window to judge
-  window_low_ = ring_->capacity();
   skip_bytes_ = 0;
   const std::size_t got = ring_->read(out.first(std::min(out.size(), available)));
   if (got < out.size()) {
@@ -103,13 +102,14 @@ void input_channel::watch_level(std::size_t available) {
   if (window_seen_ == 0) {
     window_overruns_ = counters().overruns.load(std::memory_order_relaxed);
     window_bytes_in_ = counters().bytes_in.load(std::memory_order_relaxed);
+    window_low_ = available;
   }
   window_low_ = std::min(window_low_, available);
   if (++window_seen_ < window_blocks_) return;
   // The low point stayed above the target all window long: the excess is latency nobody needs,
   // if the sender streams in real time. Not when the ring was full meanwhile (TCP paces the sender:
   // every byte is wanted), nor when the window brought much more or less than real time (a file
-  // sent at once, to be played out whole), nor for a file input (its player keeps the ring full).
+  // sent at once, to be played out whole).
   const std::size_t target = target_bytes_.load(std::memory_order_relaxed);
   const bool held_back = counters().overruns.load(std::memory_order_relaxed) != window_overruns_;
   const std::uint64_t received = counters().bytes_in.load(std::memory_order_relaxed) - window_bytes_in_;
@@ -117,11 +117,10 @@ void input_channel::watch_level(std::size_t available) {
   const bool streaming = received * 10 >= real_time * 9 && received * 10 <= real_time * 11;
   // One block above the target stays as a cushion: trimming must not make the next underrun.
   const std::size_t keep = target + block_bytes_;
-  if (source_ == input_kind::network && !held_back && streaming && window_low_ > keep) {
+  if (!held_back && streaming && window_low_ > keep) {
     skip_bytes_ = std::min(window_low_ - keep, block_bytes_) / bytes_per_frame * bytes_per_frame;
   }
   window_seen_ = 0;
-  window_low_ = ring_->capacity();
 }
 
 // Reads a block and skips `skip_bytes` after it, crossfading the block's last frames into the

@@ -80,7 +80,7 @@ class input_channel : public channel {
   std::vector<std::int16_t> scratch_;  // a block and the frames skipped with it
   std::size_t window_blocks_ = 0;
   std::size_t window_seen_ = 0;           // blocks of the current window
-  std::size_t window_low_ = 0;            // lowest level of the window, bytes
+  std::size_t window_low_ = 0;            // lowest level seen in the window, bytes
   std::uint64_t window_overruns_ = 0;     // the overrun count when the window began
   std::uint64_t window_bytes_in_ = 0;     // the byte count when the window began
   std::size_t skip_bytes_ = 0;            // to skip with the next block
