@@ -212,29 +212,6 @@ int main(int argc, char** argv) {
   std::vector<std::int16_t> scratch;
   std::vector<epoll_event> events(256);
 
-  // Connections are retried every tick until they succeed: ffmpeg opens its inputs one by one.
-  const auto connect_all = [&] {
-    for (std::size_t i = 0; i < senders.size(); ++i) {
-      auto& s = senders[i];
-      if (s.fd >= 0) continue;
-      s.fd = start_connect(send_to.host, s.port);
-      if (s.fd < 0) continue;
-      epoll_event e{};
-      e.events = EPOLLOUT;
-      e.data.u64 = i;
-      ::epoll_ctl(epoll, EPOLL_CTL_ADD, s.fd, &e);
-    }
-    for (std::size_t j = 0; j < listeners.size(); ++j) {
-      auto& l = listeners[j];
-      if (l.fd >= 0) continue;
-      l.fd = start_connect(listen_to.host, l.port);
-      if (l.fd < 0) continue;
-      epoll_event e{};
-      e.events = EPOLLIN | EPOLLOUT;
-      e.data.u64 = (std::uint64_t{1} << 62) | j;
-      ::epoll_ctl(epoll, EPOLL_CTL_ADD, l.fd, &e);
-    }
-  };
   const auto reset = [&](int& fd, bool& connected) {
     ::epoll_ctl(epoll, EPOLL_CTL_DEL, fd, nullptr);
     ::close(fd);
@@ -242,11 +219,41 @@ int main(int argc, char** argv) {
     connected = false;
     ++connect_failures;
   };
-  const auto connected_ok = [](int fd) {
+  // Starts connecting `fd` (when it is not) to `host`:`port`; epoll reports it under `id`.
+  const auto open_link = [&](int& fd, const std::string& host, std::uint16_t port, std::uint64_t id,
+                             std::uint32_t wanted) {
+    if (fd >= 0) return;
+    fd = start_connect(host, port);
+    if (fd < 0) return;
+    epoll_event e{};
+    e.events = wanted;
+    e.data.u64 = id;
+    ::epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &e);
+  };
+  // Connections are retried every tick until they succeed: ffmpeg opens its inputs one by one.
+  const auto connect_all = [&] {
+    for (std::size_t i = 0; i < senders.size(); ++i) open_link(senders[i].fd, send_to.host, senders[i].port, i, EPOLLOUT);
+    for (std::size_t j = 0; j < listeners.size(); ++j) {
+      open_link(listeners[j].fd, listen_to.host, listeners[j].port, (std::uint64_t{1} << 62) | j, EPOLLIN | EPOLLOUT);
+    }
+  };
+  // A connect finished: on success sends `handshake` and waits for `events_after` from then on.
+  const auto complete_link = [&](int& fd, bool& connected, const std::string& handshake, std::uint64_t id,
+                                 std::uint32_t events_after) {
     int error = 0;
     socklen_t length = sizeof error;
     ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
-    return error == 0;
+    if (error != 0) {
+      reset(fd, connected);
+      return false;
+    }
+    connected = true;
+    if (!handshake.empty()) ::send(fd, handshake.data(), handshake.size(), MSG_NOSIGNAL);
+    epoll_event e{};
+    e.events = events_after;
+    e.data.u64 = id;
+    ::epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &e);
+    return true;
   };
 
   // Sends what sender `s` owes up to its due frame, straight from its tone table; an impulse frame
@@ -295,7 +302,8 @@ int main(int argc, char** argv) {
       std::memcpy(&left, l.partial.data() + at, 2);
       if (left < impulse_threshold) continue;
       l.quiet_until = frame + impulse_frames / 2;
-      const auto& sent = senders.empty() ? std::vector<clock_type::time_point>{} : senders[l.source].impulse_times;
+      if (senders.empty()) continue;
+      const auto& sent = senders[l.source].impulse_times;
       // The newest impulse sent before it arrived is the one heard.
       const auto it = std::upper_bound(sent.begin(), sent.end(), now);
       if (it != sent.begin() && *(it - 1) >= measure_from) {
@@ -326,17 +334,8 @@ int main(int argc, char** argv) {
       }
       if (id >> 62) {
         auto& l = listeners[id & ((std::uint64_t{1} << 62) - 1)];
-        if (!l.connected && (events[e].events & EPOLLOUT)) {
-          if (!connected_ok(l.fd)) {
-            reset(l.fd, l.connected);
-            continue;
-          }
-          l.connected = true;
-          if (!l.handshake.empty()) ::send(l.fd, l.handshake.data(), l.handshake.size(), MSG_NOSIGNAL);
-          epoll_event in{};
-          in.events = EPOLLIN;
-          in.data.u64 = id;
-          ::epoll_ctl(epoll, EPOLL_CTL_MOD, l.fd, &in);
+        if (!l.connected && (events[e].events & EPOLLOUT) && !complete_link(l.fd, l.connected, l.handshake, id, EPOLLIN)) {
+          continue;
         }
         if (!(events[e].events & (EPOLLIN | EPOLLHUP | EPOLLERR))) continue;
         const ssize_t got = ::recv(l.fd, inbox.data(), inbox.size(), 0);
@@ -357,17 +356,7 @@ int main(int argc, char** argv) {
         continue;
       }
       auto& s = senders[id];
-      if (!s.connected) {
-        if (!connected_ok(s.fd)) {
-          reset(s.fd, s.connected);
-          continue;
-        }
-        s.connected = true;
-        if (!s.handshake.empty()) ::send(s.fd, s.handshake.data(), s.handshake.size(), MSG_NOSIGNAL);
-        epoll_event quiet{};
-        quiet.data.u64 = id;
-        ::epoll_ctl(epoll, EPOLL_CTL_MOD, s.fd, &quiet);  // from now on the timer drives it
-      }
+      if (!s.connected) complete_link(s.fd, s.connected, s.handshake, id, 0);  // from now on the timer drives it
     }
   }
 
