@@ -56,7 +56,7 @@ void local_audio::play(std::shared_ptr<mixer::channel> ch, const std::string& de
   on_device(async, std::move(job), [this, name, done](opened result) {
     auto it = outputs_.find(name);
     if (it == outputs_.end() || it->second) {  // the channel went away meanwhile
-      if (result) devices_.run([output = std::move(result.value())]() mutable { output.reset(); });
+      if (result) close_later(std::move(result.value()));
       return done(failure{code::not_found, "no such channel " + name});
     }
     if (!result) {
@@ -139,8 +139,12 @@ void local_audio::forget(const std::string& name) {
   files_.erase(name);
   auto it = outputs_.find(name);
   if (it == outputs_.end()) return;
-  if (it->second) devices_.run([output = std::move(it->second)]() mutable { output.reset(); });
+  if (it->second) close_later(std::move(it->second));
   outputs_.erase(it);
+}
+
+void local_audio::close_later(std::shared_ptr<device_output> output) {
+  devices_.run([output = std::move(output)]() mutable { output.reset(); });
 }
 
 }  // namespace mixmatrix::server

@@ -61,6 +61,9 @@ class local_audio {
     }
   }
 
+  // Closes `output` on the device thread (closing a stream waits for the card), answering nobody.
+  void close_later(std::shared_ptr<device_output> output);
+
   std::uint32_t rate_;
   std::map<std::string, std::unique_ptr<recorder>> recorders_;
   // A null output is being opened on the device thread.
