@@ -145,13 +145,4 @@ using command = std::variant<cmd::help, cmd::list, cmd::show, cmd::add_network_i
                              cmd::save, cmd::load, cmd::begin_salvo, cmd::commit_salvo, cmd::abort_salvo, cmd::watch,
                              cmd::unwatch, cmd::stats, cmd::auth, cmd::ping, cmd::quit>;
 
-/// True for commands that change the scene (and so are saved and announced).
-bool changes_scene(const command& c);
-/// True for commands that use the sound device, which may block for a long time: the server runs
-/// them off the network thread and answers when they are done.
-bool uses_sound_device(const command& c);
-/// True for the changes a salvo may hold: crosspoints, gains, mutes and mix on/off (not adding or
-/// removing channels, which opens and closes ports).
-bool allowed_in_salvo(const command& c);
-
 }  // namespace mixmatrix::protocol

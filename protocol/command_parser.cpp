@@ -269,28 +269,4 @@ result<command> parse_command(const std::vector<std::string>& words) {
   return failure{code::bad_request, "unknown command (type help)"};
 }
 
-bool changes_scene(const command& c) {
-  return !(std::holds_alternative<cmd::help>(c) || std::holds_alternative<cmd::list>(c) ||
-           std::holds_alternative<cmd::show>(c) || std::holds_alternative<cmd::kamaelia_query>(c) || std::holds_alternative<cmd::meters>(c) ||
-           std::holds_alternative<cmd::save>(c) || std::holds_alternative<cmd::auth>(c) ||
-           std::holds_alternative<cmd::record>(c) || std::holds_alternative<cmd::stop>(c) ||
-           std::holds_alternative<cmd::play>(c) || std::holds_alternative<cmd::devices>(c) ||
-           std::holds_alternative<cmd::watch>(c) || std::holds_alternative<cmd::unwatch>(c) ||
-           std::holds_alternative<cmd::stats>(c) ||
-           std::holds_alternative<cmd::ping>(c) || std::holds_alternative<cmd::quit>(c) ||
-           std::holds_alternative<cmd::begin_salvo>(c) || std::holds_alternative<cmd::commit_salvo>(c) ||
-           std::holds_alternative<cmd::abort_salvo>(c));
-}
-
-bool uses_sound_device(const command& c) {
-  return std::holds_alternative<cmd::play>(c) || std::holds_alternative<cmd::devices>(c) ||
-         std::holds_alternative<cmd::stop>(c);
-}
-
-bool allowed_in_salvo(const command& c) {
-  return std::holds_alternative<cmd::route>(c) || std::holds_alternative<cmd::unroute>(c) ||
-         std::holds_alternative<cmd::gain>(c) || std::holds_alternative<cmd::mute>(c) ||
-         std::holds_alternative<cmd::switch_mix>(c) || std::holds_alternative<cmd::kamaelia_switch>(c);
-}
-
 }  // namespace mixmatrix::protocol

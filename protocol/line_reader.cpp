@@ -9,14 +9,22 @@ constexpr unsigned char will = 251;  // WILL, WONT, DO and DONT (251..254) take 
 }  // namespace
 
 void line_reader::append(std::string_view bytes) {
-  for (char c : bytes) {
+  pending_.erase(0, at_);
+  at_ = 0;
+  pending_.append(bytes);
+}
+
+std::optional<line> line_reader::next() {
+  line out;
+  while (at_ < pending_.size()) {
+    const char c = pending_[at_++];
     const auto b = static_cast<unsigned char>(c);
     switch (telnet_) {
       case telnet::data:
         if (b == iac) {
           telnet_ = telnet::iac;
-        } else {
-          take(c);
+        } else if (take(c, out)) {
+          return out;
         }
         break;
       case telnet::iac:
@@ -39,44 +47,44 @@ void line_reader::append(std::string_view bytes) {
         break;
     }
   }
+  return std::nullopt;
 }
 
-void line_reader::take(char c) {
-  if (c == '\n') {
-    finish_line();
-    return;
-  }
-  if (c == '\0' || discarding_) return;
+std::string line_reader::take_rest() {
+  std::string rest = pending_.substr(at_);
+  pending_.clear();
+  at_ = 0;
+  return rest;
+}
+
+bool line_reader::take(char c, line& out) {
+  if (c == '\n') return finish_line(out);
+  if (c == '\0' || discarding_) return false;
   // One byte over the limit is held in case it is the CR of a CRLF; a second one settles it.
   if (current_.size() > max_length_) {
-    ready_.push_back(line{{}, true});
+    out = line{{}, true};
     current_.clear();
     discarding_ = true;
-    return;
+    return true;
   }
   current_.push_back(c);
+  return false;
 }
 
-void line_reader::finish_line() {
+bool line_reader::finish_line(line& out) {
   if (discarding_) {
     discarding_ = false;
-    return;
+    return false;
   }
   // Every trailing CR goes: telnet fed from a pipe turns CRLF into CR CR LF.
   while (!current_.empty() && current_.back() == '\r') current_.pop_back();
   if (current_.size() > max_length_) {
-    ready_.push_back(line{{}, true});
+    out = line{{}, true};
   } else {
-    ready_.push_back(line{std::move(current_), false});
+    out = line{std::move(current_), false};
   }
   current_.clear();
-}
-
-std::optional<line> line_reader::next() {
-  if (ready_.empty()) return std::nullopt;
-  line l = std::move(ready_.front());
-  ready_.pop_front();
-  return l;
+  return true;
 }
 
 }  // namespace mixmatrix::protocol

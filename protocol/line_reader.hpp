@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstddef>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,30 +13,38 @@ struct line {
   bool too_long = false;
 };
 
-/// Incremental framing of a control connection: bytes in, lines out. Accepts LF and CRLF,
-/// strips telnet negotiation (IAC ...) and NUL bytes, and reports a line over `max_length`
-/// once, discarding it up to its end. Pure: no I/O; allocates for the lines it buffers.
+/// Incremental framing of text lines (control connections, stream handshakes, scene files): bytes
+/// in, lines out. Accepts LF and CRLF, strips telnet negotiation (IAC ...) and NUL bytes, and
+/// reports a line over `max_length` once, discarding it up to its end. Bytes are framed only as
+/// lines are asked for, so what follows a line (PCM after a handshake) can be taken back raw.
+/// Pure: no I/O; allocates for the bytes it buffers.
 class line_reader {
  public:
   /// A reader whose lines may hold up to `max_length` bytes.
   explicit line_reader(std::size_t max_length = 1024) : max_length_(max_length) {}
 
-  /// Consumes bytes cut anywhere (mid-line, mid-telnet-sequence).
+  /// Takes bytes cut anywhere (mid-line, mid-telnet-sequence).
   void append(std::string_view bytes);
   /// The next complete line, if any.
   std::optional<line> next();
+  /// The bytes not yet framed into a line, unaltered; the reader forgets them.
+  std::string take_rest();
+  /// Bytes held: the part of a line not yet complete and whatever was not framed yet.
+  std::size_t buffered() const { return current_.size() + pending_.size() - at_; }
 
  private:
   enum class telnet { data, iac, option, subnegotiation, subnegotiation_iac };
 
-  void take(char c);
-  void finish_line();
+  // Frames one byte; true when it completed a line (or reported one too long) into `out`.
+  bool take(char c, line& out);
+  bool finish_line(line& out);
 
   std::size_t max_length_;
   std::string current_;
   bool discarding_ = false;
   telnet telnet_ = telnet::data;
-  std::deque<line> ready_;
+  std::string pending_;  // appended, not yet framed from `at_` on
+  std::size_t at_ = 0;
 };
 
 }  // namespace mixmatrix::protocol

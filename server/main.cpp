@@ -1,8 +1,9 @@
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "server/endpoint.hpp"
 #include "server/log.hpp"
 #include "server/mixmatrix_server.hpp"
 #include "server/server_options.hpp"
@@ -15,6 +16,13 @@ int main(int argc, char** argv) {
     return parsed.exit_code;
   }
   set_log_level(parsed.options->level);
+  // As PulseAudio does for its main loop: when other programs load the machine, the network thread
+  // and the workers still get their turn, so listeners' audio keeps flowing. Linux nice levels are
+  // per thread: this one and those created from it after this (the engine thread runs SCHED_FIFO).
+  if (::setpriority(PRIO_PROCESS, 0, parsed.options->nice) != 0) {
+    log(log_level::info, "nice level " + std::to_string(parsed.options->nice) + " refused; the network thread runs at " +
+                             std::to_string(::getpriority(PRIO_PROCESS, 0)));
+  }
   try {
     mixmatrix_server server(*parsed.options);
     return server.run();

@@ -2,19 +2,23 @@
 
 #include "mixer/engine.hpp"
 #include "server/asio.hpp"
-#include "server/audio_sessions.hpp"
-#include "server/block_pump.hpp"
-#include "server/command_executor.hpp"
-#include "server/control_server.hpp"
+#include "server/control/command_core.hpp"
+#include "server/control/event_bus.hpp"
+#include "server/control/scene_store.hpp"
 #include "server/engine_thread.hpp"
-#include "server/event_bus.hpp"
+#include "server/local_audio/local_audio.hpp"
+#include "server/net/audio_sessions.hpp"
+#include "server/net/block_pump.hpp"
+#include "server/net/control_server.hpp"
+#include "server/net/raw_ports.hpp"
+#include "server/net/stream_server.hpp"
 #include "server/server_options.hpp"
-#include "server/stream_server.hpp"
+#include "server/worker.hpp"
 
 namespace mixmatrix::server {
 
 /// mixmatrixd as a whole: the network thread (this object's io_context) with the control and
-/// stream ports, and the engine thread with its clock.
+/// stream ports, the worker threads for disks and devices, and the engine thread with its clock.
 class mixmatrix_server {
  public:
   /// Binds the control and stream ports; throws boost::system::system_error when it cannot.
@@ -27,6 +31,7 @@ class mixmatrix_server {
 
  private:
   bool build_scene();
+  bool run_scene_file(const std::string& path, const std::string& flag);
   void shutdown();
   void do_housekeeping();
 
@@ -37,7 +42,11 @@ class mixmatrix_server {
   event_bus events_;  // before the pump: sessions it owns announce their end while it is destroyed
   block_pump pump_;
   audio_sessions sessions_;
-  command_executor executor_;
+  raw_ports ports_;
+  worker_pool workers_;  // after what its jobs answer to: joined before those go
+  scene_store store_;
+  local_audio audio_;
+  command_core core_;
   control_server control_;
   stream_server stream_;
   asio::signal_set signals_;

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "server/endpoint.hpp"
+#include "server/net/endpoint.hpp"
 
 namespace mixmatrix::server {
 namespace {

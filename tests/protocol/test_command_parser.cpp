@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "protocol/command_parser.hpp"
+#include "protocol/command_table.hpp"
 #include "protocol/words.hpp"
 
 using namespace mixmatrix::protocol;
@@ -60,9 +61,9 @@ TEST_CASE("play, devices and stop, which use the sound device") {
   CHECK(parse_as<cmd::play>("play PGM \"USB Audio\"").device == "USB Audio");
   parse_as<cmd::devices>("devices");
   CHECK(parse_as<cmd::stop>("stop PGM").name == "PGM");
-  CHECK(uses_sound_device(parse("play PGM").value()));
-  CHECK_FALSE(uses_sound_device(parse("record PGM a.wav").value()));
-  CHECK_FALSE(changes_scene(parse("play PGM").value()));
+  CHECK(traits_of(parse("play PGM").value()).uses_device);
+  CHECK_FALSE(traits_of(parse("record PGM a.wav").value()).uses_device);
+  CHECK_FALSE(traits_of(parse("play PGM").value()).changes_scene);
 }
 
 TEST_CASE("mix commands") {
@@ -107,10 +108,10 @@ TEST_CASE("meters and salvo commands") {
   parse_as<cmd::begin_salvo>("begin");
   parse_as<cmd::commit_salvo>("COMMIT");
   parse_as<cmd::abort_salvo>("abort");
-  CHECK(allowed_in_salvo(parse("route M A").value()));
-  CHECK(allowed_in_salvo(parse("SWITCH M A ON").value()));
-  CHECK_FALSE(allowed_in_salvo(parse("input add A").value()));
-  CHECK_FALSE(allowed_in_salvo(parse("mix remove M").value()));
+  CHECK(traits_of(parse("route M A").value()).in_salvo);
+  CHECK(traits_of(parse("SWITCH M A ON").value()).in_salvo);
+  CHECK_FALSE(traits_of(parse("input add A").value()).in_salvo);
+  CHECK_FALSE(traits_of(parse("mix remove M").value()).in_salvo);
 }
 
 TEST_CASE("help takes an optional topic") {
@@ -139,9 +140,9 @@ TEST_CASE("unknown commands say so") {
   CHECK(c.error().text.find("unknown command") != std::string::npos);
 }
 
-TEST_CASE("changes_scene tells queries from changes") {
-  CHECK_FALSE(changes_scene(parse("list").value()));
-  CHECK_FALSE(changes_scene(parse("QUERY M ALL").value()));
-  CHECK(changes_scene(parse("route M A").value()));
-  CHECK(changes_scene(parse("SWITCH M A ON").value()));
+TEST_CASE("the command table tells queries from changes") {
+  CHECK_FALSE(traits_of(parse("list").value()).changes_scene);
+  CHECK_FALSE(traits_of(parse("QUERY M ALL").value()).changes_scene);
+  CHECK(traits_of(parse("route M A").value()).changes_scene);
+  CHECK(traits_of(parse("SWITCH M A ON").value()).changes_scene);
 }

@@ -4,7 +4,7 @@
 #include <sstream>
 #include <string>
 
-#include "protocol/help.hpp"
+#include "protocol/command_table.hpp"
 
 // docs/PROTOCOL.md is the complete reference: every command `help` knows must be in it, as typed.
 TEST_CASE("every command in help appears in docs/PROTOCOL.md with the same syntax") {
@@ -13,7 +13,7 @@ TEST_CASE("every command in help appears in docs/PROTOCOL.md with the same synta
   std::stringstream text;
   text << file.rdbuf();
   const std::string doc = text.str();
-  for (const auto& entry : mixmatrix::protocol::help_table()) {
+  for (const auto& entry : mixmatrix::protocol::command_table()) {
     std::string syntax(entry.syntax);
     if (syntax.starts_with("stream: ")) syntax = syntax.substr(8);
     CHECK_MESSAGE(doc.find(syntax) != std::string::npos, syntax << " is not in docs/PROTOCOL.md");

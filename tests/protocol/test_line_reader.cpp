@@ -98,3 +98,24 @@ TEST_CASE("line_reader keeps empty lines (the session ignores them) and drops NU
   CHECK(lines[1].text.empty());
   CHECK(lines[2].text == "ping");
 }
+
+TEST_CASE("line_reader frames only as asked, so the bytes after a line come back unaltered") {
+  line_reader r;
+  r.append("AUTH pw\r\nSEND DJ1\n\xff\x00\x01\n\x02"s);
+  CHECK(r.next()->text == "AUTH pw");
+  CHECK(r.next()->text == "SEND DJ1");
+  CHECK(r.take_rest() == "\xff\x00\x01\n\x02"s);
+  CHECK_FALSE(r.next());
+  CHECK(r.buffered() == 0);
+}
+
+TEST_CASE("line_reader counts what it buffers of an unfinished line") {
+  line_reader r(8);
+  r.append("LISTEN");
+  CHECK_FALSE(r.next());
+  CHECK(r.buffered() == 6);
+  r.append(" very long name\n");
+  auto l = r.next();
+  REQUIRE(l);
+  CHECK(l->too_long);
+}

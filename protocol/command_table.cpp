@@ -1,0 +1,115 @@
+#include "protocol/command_table.hpp"
+
+#include <array>
+
+namespace mixmatrix::protocol {
+namespace {
+
+template <class T, std::size_t I = 0>
+constexpr std::size_t kind_of() {
+  if constexpr (std::is_same_v<T, std::variant_alternative_t<I, command>>) {
+    return I;
+  } else {
+    return kind_of<T, I + 1>();
+  }
+}
+
+constexpr command_traits query{};
+constexpr command_traits change{.changes_scene = true};
+constexpr command_traits crosspoint{.changes_scene = true, .in_salvo = true};
+constexpr command_traits device{.uses_device = true};
+constexpr command_traits open{.before_auth = true};
+
+using namespace cmd;
+
+constexpr std::array table{
+    command_entry{"help [COMMAND]", "the command list, or one command's syntax", kind_of<help>(), open},
+    command_entry{"list", "one line per channel (inputs and mixes)", kind_of<list>(), query},
+    command_entry{"show NAME", "one channel in detail; for a mix, one line per crosspoint", kind_of<show>(), query},
+    command_entry{"input add NAME [port PORT] [latency MS]", "a network input, fed by SEND or on its own raw PCM port",
+                  kind_of<add_network_input>(), change},
+    command_entry{"input add NAME tone HZ [DBFS]", "a sine generator input (default -12 dBFS)",
+                  kind_of<add_tone_input>(), change},
+    command_entry{"input add NAME file PATH [loop]",
+                  "plays a sound file (any format libsndfile reads, at the server's rate) as an input",
+                  kind_of<add_file_input>(), change},
+    command_entry{"input remove NAME", "removes an input and every route from it", kind_of<remove_input>(), change},
+    command_entry{"mix add NAME [port PORT]", "a mix, on; with port, served raw to every connection on PORT",
+                  kind_of<add_mix>(), change},
+    command_entry{"mix remove NAME", "removes a mix, its routes, and disconnects its listeners", kind_of<remove_mix>(),
+                  change},
+    command_entry{"mix on NAME", "switches a mix on", kind_of<switch_mix>(), crosspoint},
+    command_entry{"mix off NAME", "switches a mix off: its listeners get digital silence", kind_of<switch_mix>(),
+                  crosspoint},
+    command_entry{"route MIX SOURCE [GAIN_DB]", "adds or updates a crosspoint (default 0 dB); SOURCE may be a mix",
+                  kind_of<route>(), crosspoint},
+    command_entry{"unroute MIX SOURCE", "removes a crosspoint", kind_of<unroute>(), crosspoint},
+    command_entry{"gain MIX SOURCE DB", "sets a crosspoint gain (-inf allowed, at most +24)", kind_of<gain>(),
+                  crosspoint},
+    command_entry{"gain MIX DB", "sets the master gain of a mix", kind_of<gain>(), crosspoint},
+    command_entry{"mute MIX SOURCE", "switches a crosspoint off, keeping its gain", kind_of<mute>(), crosspoint},
+    command_entry{"unmute MIX SOURCE", "switches a crosspoint on", kind_of<mute>(), crosspoint},
+    command_entry{"SWITCH MIX SOURCE|ALL ON|OFF|ONLY", "Kamaelia: unmute, mute or solo crosspoints",
+                  kind_of<kamaelia_switch>(), crosspoint},
+    command_entry{"QUERY MIX SOURCE|ALL", "Kamaelia: ON or OFF per crosspoint, in route order",
+                  kind_of<kamaelia_query>(), query},
+    command_entry{"meters [NAME ...]",
+                  "peak and RMS per channel in dBFS over the last 100 ms, and clips since start", kind_of<meters>(),
+                  query},
+    command_entry{"stats", "uptime, engine ticks, late ticks, load, and per-channel counters", kind_of<stats>(), query},
+    command_entry{"watch [meters]",
+                  "events as '* ' lines: changes by any client, inputs live or idle, listeners; meters 10 a second",
+                  kind_of<watch>(), query},
+    command_entry{"unwatch", "stops events on this connection", kind_of<unwatch>(), query},
+    command_entry{"record MIX PATH", "records a mix (or an input) to a sound file, format from the extension",
+                  kind_of<record>(), query},
+    command_entry{"play MIX [DEVICE]",
+                  "plays a mix (or an input) on the server's sound device (default: the default device)",
+                  kind_of<play>(), device},
+    command_entry{"devices", "lists the server's sound output devices: INDEX NAME (API)", kind_of<devices>(), device},
+    command_entry{"stop MIX", "stops its recording (the file is complete and valid) and its playback", kind_of<stop>(),
+                  device},
+    command_entry{"save [PATH]", "writes the scene as control commands, atomically (default: the --state file)",
+                  kind_of<save>(), query},
+    command_entry{"load PATH", "runs the control commands in PATH, stopping at the first that fails", kind_of<load>(),
+                  change},
+    command_entry{"begin", "starts a salvo: route, unroute, gain, mute, mix on/off and SWITCH are checked and queued",
+                  kind_of<begin_salvo>(), query},
+    command_entry{"commit", "applies the salvo at one block boundary, all or nothing", kind_of<commit_salvo>(), query},
+    command_entry{"abort", "drops the salvo", kind_of<abort_salvo>(), query},
+    command_entry{"auth PASSWORD", "authenticates this connection when the server has a password", kind_of<auth>(),
+                  open},
+    command_entry{"ping", "replies OK pong", kind_of<ping>(), query},
+    command_entry{"quit", "replies OK bye and closes the connection", kind_of<quit>(), open},
+    command_entry{"stream: SEND NAME [s16le RATE 2]", "on the stream port: feed input NAME with raw PCM", no_command,
+                  query},
+    command_entry{"stream: LISTEN NAME", "on the stream port: receive channel NAME as raw PCM", no_command, query},
+    command_entry{"stream: AUTH PASSWORD", "on the stream port, the first line when the server has a password",
+                  no_command, query},
+};
+
+// traits_of() by variant index; every command must have a line, and all its lines the same traits.
+constexpr std::array<const command_traits*, no_command> by_kind = [] {
+  std::array<const command_traits*, no_command> found{};
+  for (const auto& entry : table) {
+    if (entry.kind == no_command) continue;
+    const command_traits*& slot = found[entry.kind];
+    if (slot && (slot->changes_scene != entry.traits.changes_scene || slot->in_salvo != entry.traits.in_salvo ||
+                 slot->uses_device != entry.traits.uses_device || slot->before_auth != entry.traits.before_auth)) {
+      throw "one command's lines disagree on its traits";
+    }
+    slot = &entry.traits;
+  }
+  for (const auto* slot : found) {
+    if (!slot) throw "a command has no line in the table";
+  }
+  return found;
+}();
+
+}  // namespace
+
+std::span<const command_entry> command_table() { return table; }
+
+const command_traits& traits_of(const command& c) { return *by_kind[c.index()]; }
+
+}  // namespace mixmatrix::protocol

@@ -1,0 +1,153 @@
+// command_core's changes to the channels and what serves them: inputs, mixes, their ports, the
+// server's own audio, scene files.
+#include <cstdio>
+
+#include "server/control/command_core.hpp"
+#include "server/control/crosspoint_changes.hpp"
+#include "server/control/reports.hpp"
+#include "server/control/scene_script.hpp"
+
+namespace mixmatrix::server {
+namespace {
+using protocol::code;
+using protocol::failure;
+namespace cmd = protocol::cmd;
+
+command_result outcome(const std::optional<failure>& error) {
+  return error ? command_result::failed(*error) : command_result::done();
+}
+
+command_result no_channel(const std::string& name) {
+  return command_result::failed({code::not_found, "no such channel " + name});
+}
+
+// Scene files may load others, but not forever.
+constexpr int max_load_depth = 8;
+}  // namespace
+
+bool command_core::name_taken(const std::string& name) const {
+  return matrix_.find(name) != nullptr || reserved_.contains(name);
+}
+
+command_result command_core::add_input(std::shared_ptr<mixer::input_channel> input,
+                                       std::optional<std::uint16_t> port) {
+  const std::string name = input->name();
+  if (name_taken(name)) return command_result::failed({code::conflict, "name " + name + " exists"});
+  if (auto e = matrix_.add_input(input)) return command_result::failed(to_failure(*e));
+  publish_plan();
+  if (port) {
+    if (auto refused = services_.ports.open(std::move(input), *port)) {
+      remove_channel(name, mixer::channel_kind::input);
+      return command_result::failed(*refused);
+    }
+  }
+  return command_result::done();
+}
+
+command_result command_core::remove_channel(const std::string& name, mixer::channel_kind kind) {
+  auto ch = matrix_.find(name);
+  if (auto e = matrix_.remove(name, kind)) return command_result::failed(to_failure(*e));
+  publish_plan();
+  for (auto* observer : services_.observers) observer->on_channel_removed(*ch);
+  services_.audio.forget(name);
+  return command_result::done();
+}
+
+command_result command_core::run(const cmd::add_network_input& c) {
+  const std::uint32_t latency = c.latency_ms.value_or(options_.engine.default_latency_ms);
+  return add_input(std::make_shared<mixer::input_channel>(c.name, options_.engine, latency), c.port);
+}
+
+command_result command_core::run(const cmd::add_tone_input& c) {
+  if (c.hz >= options_.engine.rate / 2.0) {
+    char limit[32];
+    std::snprintf(limit, sizeof limit, "%.2f", options_.engine.rate / 2.0);
+    return command_result::failed(
+        {code::bad_request, "frequency must be below half the rate (" + std::string(limit) + " Hz)"});
+  }
+  return add_input(std::make_shared<mixer::input_channel>(c.name, options_.engine, c.hz, c.dbfs), std::nullopt);
+}
+
+command_result command_core::run(const cmd::remove_input& c) {
+  return remove_channel(c.name, mixer::channel_kind::input);
+}
+
+command_result command_core::run(const cmd::add_mix& c) {
+  if (reserved_.contains(c.name)) return command_result::failed({code::conflict, "name " + c.name + " exists"});
+  if (auto e = matrix_.add_mix(c.name)) return command_result::failed(to_failure(*e));
+  publish_plan();
+  if (c.port) {
+    if (auto refused = services_.ports.open(matrix_.find(c.name), *c.port)) {
+      remove_channel(c.name, mixer::channel_kind::mix);
+      return command_result::failed(*refused);
+    }
+  }
+  return command_result::done();
+}
+
+command_result command_core::run(const cmd::remove_mix& c) { return remove_channel(c.name, mixer::channel_kind::mix); }
+
+void command_core::run(const cmd::add_file_input& c, const client&, done_handler done) {
+  if (name_taken(c.name)) return done(command_result::failed({code::conflict, "name " + c.name + " exists"}));
+  auto input = std::make_shared<mixer::input_channel>(c.name, options_.engine, options_.engine.default_latency_ms,
+                                                      mixer::input_kind::file);
+  // The name is held while the file opens on a worker, so nothing else takes it meanwhile.
+  reserved_.insert(c.name);
+  services_.audio.play_file(input, c.path, c.loop, [this, input, done = std::move(done)](std::optional<failure> e) {
+    reserved_.erase(input->name());
+    if (e) return done(command_result::failed(*e));
+    auto r = add_input(input, std::nullopt);
+    if (!r.ok()) services_.audio.forget(input->name());
+    done(std::move(r));
+  });
+}
+
+void command_core::run(const cmd::record& c, const client&, done_handler done) {
+  auto ch = matrix_.find(c.name);
+  if (!ch) return done(no_channel(c.name));
+  services_.audio.record(std::move(ch), c.path, [done = std::move(done)](std::optional<failure> e) { done(outcome(e)); });
+}
+
+void command_core::run(const cmd::play& c, const client&, done_handler done) {
+  auto ch = matrix_.find(c.name);
+  if (!ch) return done(no_channel(c.name));
+  services_.audio.play(std::move(ch), c.device, [done = std::move(done)](std::optional<failure> e) { done(outcome(e)); });
+}
+
+void command_core::run(const cmd::devices&, const client&, done_handler done) {
+  services_.audio.devices([done = std::move(done)](std::vector<std::string> found) {
+    auto r = command_result::done();
+    r.data = std::move(found);
+    done(std::move(r));
+  });
+}
+
+void command_core::run(const cmd::stop& c, const client&, done_handler done) {
+  services_.audio.stop(c.name, [done = std::move(done)](protocol::result<stopped_audio> stopped) {
+    if (!stopped) return done(command_result::failed(stopped.error()));
+    auto r = command_result::done();
+    r.data = stopped_lines(stopped.value());
+    done(std::move(r));
+  });
+}
+
+void command_core::run(const cmd::save& c, const client&, done_handler done) {
+  const std::string path = c.path.empty() ? services_.store.state_file().value_or("") : c.path;
+  if (path.empty()) return done(command_result::failed({code::bad_request, "no PATH given and no --state file"}));
+  services_.store.save(path, scene(), [done = std::move(done)](std::optional<std::string> error) {
+    if (error) return done(command_result::failed({code::internal, *error}));
+    done(command_result::done());
+  });
+}
+
+void command_core::run(const cmd::load& c, const client& from, done_handler done) {
+  if (from.depth >= max_load_depth) return done(command_result::failed({code::bad_request, "load nested too deeply"}));
+  services_.store.read(c.path, [this, path = c.path, depth = from.depth + 1,
+                                done = std::move(done)](protocol::result<std::string> text) mutable {
+    if (!text) return done(command_result::failed(text.error()));
+    run_scene_script(*this, path, std::move(text.value()), depth,
+                     [done = std::move(done)](std::optional<failure> error) { done(outcome(error)); });
+  });
+}
+
+}  // namespace mixmatrix::server

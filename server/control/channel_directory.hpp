@@ -1,0 +1,44 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "mixer/channel.hpp"
+#include "mixer/input_channel.hpp"
+#include "protocol/failure.hpp"
+
+namespace mixmatrix::server {
+
+/// What a transport sees of the scene: the channels its connections feed or listen to.
+/// Network thread only.
+class channel_directory {
+ public:
+  virtual ~channel_directory() = default;
+  /// For a sender (SEND): the network input `name`, created with the default latency when absent.
+  virtual protocol::result<std::shared_ptr<mixer::input_channel>> input_for_sender(const std::string& name) = 0;
+  /// For a listener (LISTEN): the channel `name`.
+  virtual protocol::result<std::shared_ptr<mixer::channel>> channel_for_listener(const std::string& name) = 0;
+};
+
+/// Told when a channel leaves the scene, so that whatever serves it (ports, sessions) lets go.
+/// Network thread only.
+class channel_observer {
+ public:
+  virtual ~channel_observer() = default;
+  /// `ch` is no longer in the scene (the engine has a plan without it).
+  virtual void on_channel_removed(const mixer::channel& ch) = 0;
+};
+
+/// A channel's own raw TCP port, which belongs to the network layer: the command core asks for one
+/// when a channel is added with `port`. Closed when the channel is removed (a channel_observer).
+class channel_ports {
+ public:
+  virtual ~channel_ports() = default;
+  /// Listens on `port` for `ch` (an input takes one sender, a mix serves every connection); a
+  /// 409 failure when the port cannot be had.
+  virtual std::optional<protocol::failure> open(std::shared_ptr<mixer::channel> ch, std::uint16_t port) = 0;
+  /// The port of channel `name`, if it has one.
+  virtual std::optional<std::uint16_t> port_of(const std::string& name) const = 0;
+};
+
+}  // namespace mixmatrix::server

@@ -1,0 +1,88 @@
+// command_core's queries: what the scene holds, how it sounds, how the engine runs. Read only.
+#include "mixer/kernels.hpp"
+#include "server/control/command_core.hpp"
+#include "server/control/reports.hpp"
+
+namespace mixmatrix::server {
+namespace {
+using protocol::code;
+namespace cmd = protocol::cmd;
+
+command_result lines(std::vector<std::string> data) {
+  auto r = command_result::done();
+  r.data = std::move(data);
+  return r;
+}
+
+command_result no_channel(const std::string& name) {
+  return command_result::failed({code::not_found, "no such channel " + name});
+}
+}  // namespace
+
+channel_report command_core::report_of(const std::string& name) const {
+  return {matrix_.find(name),
+          matrix_.find_mix(name),
+          matrix_.find_input(name),
+          services_.ports.port_of(name),
+          services_.audio.recording(name),
+          services_.audio.playback(name),
+          services_.audio.file(name)};
+}
+
+command_result command_core::run(const cmd::help& c) const {
+  auto found = help_lines(c.topic);
+  if (found.empty()) return command_result::failed({code::not_found, "no command " + c.topic + " (type help)"});
+  return lines(std::move(found));
+}
+
+command_result command_core::run(const cmd::list&) const {
+  std::vector<std::string> data;
+  for (const std::string& name : matrix_.names()) {
+    for (auto& line : describe_channel(report_of(name), false, options_.engine)) data.push_back(std::move(line));
+  }
+  return lines(std::move(data));
+}
+
+command_result command_core::run(const cmd::show& c) const {
+  if (!matrix_.find(c.name)) return no_channel(c.name);
+  return lines(describe_channel(report_of(c.name), true, options_.engine));
+}
+
+command_result command_core::run(const cmd::kamaelia_query& c) const {
+  const mixer::mix_state* mix = matrix_.find_mix(c.mix);
+  if (!mix) return command_result::failed({code::not_found, "no such mix " + c.mix});
+  if (c.source && !matrix_.find(*c.source)) return no_channel(*c.source);
+  return lines({query_line(*mix, c.source)});
+}
+
+std::vector<channel_meters> command_core::meters() const {
+  std::vector<channel_meters> readings;
+  for (const std::string& name : matrix_.names()) readings.push_back(read_meter(*matrix_.find(name)));
+  return readings;
+}
+
+command_result command_core::run(const cmd::meters& c) const {
+  const std::vector<std::string> names = c.names.empty() ? matrix_.names() : c.names;
+  std::vector<std::string> data;
+  for (const std::string& name : names) {
+    const auto ch = matrix_.find(name);
+    if (!ch) return no_channel(name);
+    data.push_back(meter_text(read_meter(*ch)));
+  }
+  return lines(std::move(data));
+}
+
+command_result command_core::run(const cmd::stats&) const {
+  const engine_report engine{
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_),
+      engine_.blocks(),
+      clock_.late_ticks(),
+      clock_.load_permille(),
+      mixer::kernels().name,
+      matrix_.size()};
+  std::vector<std::string> data{engine_stats_line(engine, options_.engine)};
+  for (const std::string& name : matrix_.names()) data.push_back(channel_stats_line(*matrix_.find(name)));
+  return lines(std::move(data));
+}
+
+}  // namespace mixmatrix::server

@@ -1,0 +1,38 @@
+#include "server/local_audio/recorder.hpp"
+
+#include <chrono>
+
+namespace mixmatrix::server {
+
+recorder::recorder(std::shared_ptr<mixer::channel> ch, const std::string& path, std::uint32_t rate)
+    : channel_(std::move(ch)),
+      file_(path, rate),
+      cursor_(channel_->output()),
+      block_(channel_->output().block_samples()) {
+  thread_ = std::jthread([this](const std::stop_token& stop) { run(stop); });
+}
+
+recorder::~recorder() {
+  thread_.request_stop();
+  thread_.join();
+  write_new_blocks();  // what the engine published up to the stop
+  file_.close();
+}
+
+void recorder::run(const std::stop_token& stop) {
+  while (!stop.stop_requested()) {
+    write_new_blocks();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+void recorder::write_new_blocks() {
+  while (cursor_.read(std::as_writable_bytes(std::span(block_)))) {
+    const std::size_t frames = block_.size() / 2;
+    file_.write(block_.data(), frames);
+    frames_.fetch_add(frames, std::memory_order_relaxed);
+  }
+  overruns_.store(cursor_.lost(), std::memory_order_relaxed);
+}
+
+}  // namespace mixmatrix::server

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "mixer/block_cursor.hpp"
+#include "mixer/channel.hpp"
+#include "server/asio.hpp"
+#include "server/control/event_bus.hpp"
+#include "server/net/pumped_session.hpp"
+
+namespace mixmatrix::server {
+
+/// Streams one channel's blocks to one TCP connection, continuously, silence included. At most
+/// one write is in flight; a listener that falls behind the channel's history skips ahead (its
+/// lost blocks are counted as drops) and one whose write has not completed for `stall_timeout`
+/// is disconnected. Neither ever makes the engine or another listener wait.
+class listener_session : public pumped_session, public std::enable_shared_from_this<listener_session> {
+ public:
+  /// Takes the socket; `preamble` (e.g. a handshake reply) is sent before the audio.
+  listener_session(tcp::socket socket, std::shared_ptr<mixer::channel> ch, std::string preamble,
+                   std::chrono::milliseconds stall_timeout, event_bus& events);
+  ~listener_session() override;
+
+  /// Starts at the channel's newest block.
+  void start();
+  void pump() override;
+  void stop() override;
+  bool stopped() const override { return stopped_; }
+  const mixer::channel* channel() const override { return channel_.get(); }
+
+ private:
+  void do_write();
+  void do_watch_close();
+
+  tcp::socket socket_;
+  std::shared_ptr<mixer::channel> channel_;
+  event_bus& events_;
+  std::string peer_;
+  std::string buffer_;
+  std::chrono::milliseconds stall_timeout_;
+  std::chrono::steady_clock::time_point write_started_;
+  mixer::block_cursor cursor_;
+  char discard_[256];
+  bool writing_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace mixmatrix::server

@@ -1,0 +1,78 @@
+#include "server/net/sender_session.hpp"
+
+#include "server/net/endpoint.hpp"
+#include "server/log.hpp"
+
+namespace mixmatrix::server {
+
+sender_session::sender_session(tcp::socket socket, std::shared_ptr<mixer::input_channel> input, std::string preamble,
+                               std::string leftover, event_bus& events)
+    : socket_(std::move(socket)),
+      input_(std::move(input)),
+      events_(events),
+      peer_(peer_name(socket_)),
+      preamble_(std::move(preamble)),
+      leftover_(std::move(leftover)) {}
+
+sender_session::~sender_session() { stop(); }
+
+void sender_session::start() {
+  input_->attach_sender(peer_);
+  log(log_level::info, "sender " + peer_ + " feeds " + input_->name());
+  events_.publish("input " + input_->name() + " live (" + peer_ + ")");
+  if (!preamble_.empty()) {
+    asio::async_write(socket_, asio::buffer(preamble_), [self = shared_from_this()](const error_code& ec, std::size_t) {
+      if (ec) self->stop();
+    });
+  }
+  if (!leftover_.empty()) {
+    // Bytes that came with the handshake; the ring is empty and far larger than one packet.
+    const auto taken = input_->ring().write(std::as_bytes(std::span(leftover_)));
+    input_->counters().bytes_in.fetch_add(taken, std::memory_order_relaxed);
+    leftover_.clear();
+  }
+  do_read();
+}
+
+void sender_session::pump() {
+  if (stopped_ || !paused_) return;
+  if (input_->ring().free_space() < input_->output().block_bytes()) return;
+  paused_ = false;
+  do_read();
+}
+
+void sender_session::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  error_code ignored;
+  socket_.close(ignored);
+  input_->detach_sender();
+  log(log_level::info, "sender " + peer_ + " left " + input_->name());
+  events_.publish("input " + input_->name() + " idle");
+}
+
+void sender_session::do_read() {
+  auto region = input_->ring().writable();
+  if (region.empty()) {
+    paused_ = true;
+    input_->counters().overruns.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  socket_.async_read_some(asio::buffer(region.data(), region.size()),
+                          [self = shared_from_this()](const error_code& ec, std::size_t n) {
+                            if (ec) {
+                              self->stop();
+                              return;
+                            }
+                            self->take(n);
+                          });
+}
+
+void sender_session::take(std::size_t bytes) {
+  if (stopped_) return;  // the input was removed while the read was in flight; its bytes are moot
+  input_->ring().commit(bytes);
+  input_->counters().bytes_in.fetch_add(bytes, std::memory_order_relaxed);
+  do_read();
+}
+
+}  // namespace mixmatrix::server

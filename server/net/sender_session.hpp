@@ -1,0 +1,45 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "mixer/input_channel.hpp"
+#include "server/asio.hpp"
+#include "server/control/event_bus.hpp"
+#include "server/net/pumped_session.hpp"
+
+namespace mixmatrix::server {
+
+/// Reads raw PCM from one TCP connection into a network input's jitter buffer, straight into
+/// the ring. When the ring is full it stops reading (TCP then slows the sender: nothing is lost
+/// and nothing grows) and the pump resumes it once a block's worth of room is free.
+class sender_session : public pumped_session, public std::enable_shared_from_this<sender_session> {
+ public:
+  /// Takes the socket; `preamble` is written first (a handshake reply), `leftover` holds PCM bytes
+  /// that arrived with the handshake.
+  sender_session(tcp::socket socket, std::shared_ptr<mixer::input_channel> input, std::string preamble,
+                 std::string leftover, event_bus& events);
+  ~sender_session() override;
+
+  /// Claims the input and starts reading.
+  void start();
+  void pump() override;
+  void stop() override;
+  bool stopped() const override { return stopped_; }
+  const mixer::channel* channel() const override { return input_.get(); }
+
+ private:
+  void do_read();
+  void take(std::size_t bytes);
+
+  tcp::socket socket_;
+  std::shared_ptr<mixer::input_channel> input_;
+  event_bus& events_;
+  std::string peer_;
+  std::string preamble_;
+  std::string leftover_;
+  bool paused_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace mixmatrix::server
