@@ -3,46 +3,31 @@
 #include <algorithm>
 #include <charconv>
 #include <fstream>
-#include <stdexcept>
+#include <string_view>
 
 #include "server/net/endpoint.hpp"
 
 namespace mixmatrix::server {
 namespace {
 
-constexpr const char* usage = R"(usage: mixmatrixd [OPTIONS]
-A networked audio mixing matrix: raw PCM streams in, mixes out, controlled over telnet.
+// A setter may end the parse (an error, --help, --version), so it returns that or nullopt to carry on.
+using outcome = std::optional<parsed_options>;
 
-  --control ADDR:PORT      control protocol (default 127.0.0.1:7700)
-  --stream ADDR:PORT       stream handshake port, SEND/LISTEN (default 127.0.0.1:7701)
-  --rate HZ                engine and wire sample rate (default 44100)
-  --block FRAMES           engine block in frames (default 256)
-  --latency MS             default jitter-buffer target of a network input (default 20)
-  --ramp MS                how long gain, mute, route and on/off changes take (default 5)
-  --input-buffer MS        capacity of a network input's buffer (default 1000)
-  --listener-buffer MS     how far a listener may lag before it loses blocks (default 500)
-  --load FILE              run the control commands in FILE at start
-  --state FILE             the scene file: restored at start, rewritten atomically after every change
-  --demo                   three tone inputs DJ1, DJ2, PRERECORD mixed into 'main', served on port 7710
-  --demo-port PORT         the port --demo serves 'main' on (default 7710)
-  --password-file FILE     require 'auth PASSWORD' on the control port and 'AUTH PASSWORD' on the
-                           stream port; the password is the file's first line
-  --insecure               allow a non-loopback address without a password
-  --max-clients N          control connections (default 64)
-  --max-listeners N        listeners per channel (default 256)
-  --max-channels N         inputs and mixes together (default 4096)
-  --max-line BYTES         longest control line (default 1024)
-  --max-bad-lines N        bad control lines in a row before a disconnect (default 16)
-  --handshake-timeout MS   time a stream connection has to send its handshake (default 10000)
-  --listener-timeout MS    a listener not reading for this long is disconnected (default 5000)
-  --rt-priority N          SCHED_FIFO priority of the engine thread, 0 for none (default 20)
-  --nice N                 nice level of the network and disk threads, -20 to 19 (default -10)
-  --log-level LEVEL        error, warn, info or debug (default info)
-  --help                   this text
-  --version                the version
-)";
+struct arg {
+  const std::string& flag;
+  const std::string& value;
+};
 
-parsed_options fail(const std::string& text) { return {std::nullopt, "mixmatrixd: " + text, 2}; }
+struct option {
+  std::string_view flag;
+  std::string_view placeholder;  // empty for a switch, which takes no value
+  std::string_view help;         // a '\n' continues under the help column
+  outcome (*set)(server_options& o, const arg& a);
+};
+
+parsed_options fail(const std::string& text) {
+  return {std::nullopt, "mixmatrixd: " + text, 2};
+}
 
 bool parse_unsigned(const std::string& text, std::size_t low, std::size_t high, std::size_t& out) {
   std::size_t v = 0;
@@ -52,97 +37,156 @@ bool parse_unsigned(const std::string& text, std::size_t low, std::size_t high, 
   return true;
 }
 
+template <typename T>
+outcome number(const arg& a, std::size_t low, std::size_t high, T& field) {
+  std::size_t n = 0;
+  if (!parse_unsigned(a.value, low, high, n)) {
+    return fail(a.flag + " takes a whole number from " + std::to_string(low) + " to " + std::to_string(high) +
+                ", not '" + a.value + "'");
+  }
+  field = T(n);
+  return {};
+}
+
+outcome endpoint(const arg& a, tcp::endpoint& field) {
+  auto parsed = parse_endpoint(a.value);
+  if (!parsed) return fail(a.flag + " takes ADDR:PORT, not '" + a.value + "'");
+  field = *parsed;
+  return {};
+}
+
+outcome text(const arg& a, std::optional<std::string>& field) {
+  field = a.value;
+  return {};
+}
+
+outcome on(bool& field) {
+  field = true;
+  return {};
+}
+
+// Negative numbers need their own parse: parse_unsigned takes only the magnitude.
+outcome nice_level(const arg& a, int& field) {
+  const bool negative = a.value.starts_with('-');
+  std::size_t magnitude = 0;
+  if (!parse_unsigned(negative ? a.value.substr(1) : a.value, 0, negative ? 20 : 19, magnitude)) {
+    return fail(a.flag + " takes a whole number from -20 to 19, not '" + a.value + "'");
+  }
+  field = negative ? -static_cast<int>(magnitude) : static_cast<int>(magnitude);
+  return {};
+}
+
+outcome password_file(const arg& a, std::optional<std::string>& field) {
+  std::ifstream file(a.value);
+  std::string password;
+  if (!file || !std::getline(file, password)) return fail("cannot read " + a.flag + " " + a.value);
+  while (!password.empty() && (password.back() == '\r' || password.back() == ' ')) password.pop_back();
+  if (password.empty()) return fail(a.flag + " " + a.value + " has an empty first line");
+  field = password;
+  return {};
+}
+
+outcome level_name(const arg& a, log_level& field) {
+  if (parse_log_level(a.value, field)) return {};
+  return fail(a.flag + " takes error, warn, info or debug");
+}
+
+outcome show(const std::string& message) {
+  return parsed_options{std::nullopt, message, 0};
+}
+
+const std::string& usage();
+constexpr std::size_t help_column = 27;
+
+constexpr option table[] = {
+    {"--control", "ADDR:PORT", "control protocol (default 127.0.0.1:7700)",
+     [](server_options& o, const arg& a) { return endpoint(a, o.control); }},
+    {"--stream", "ADDR:PORT", "stream handshake port, SEND/LISTEN (default 127.0.0.1:7701)",
+     [](server_options& o, const arg& a) { return endpoint(a, o.stream); }},
+    {"--rate", "HZ", "engine and wire sample rate (default 44100)",
+     [](server_options& o, const arg& a) { return number(a, 8000, 192000, o.engine.rate); }},
+    {"--block", "FRAMES", "engine block in frames (default 256)",
+     [](server_options& o, const arg& a) { return number(a, 16, 8192, o.engine.block_frames); }},
+    {"--latency", "MS", "default jitter-buffer target of a network input (default 20)",
+     [](server_options& o, const arg& a) { return number(a, 1, 10000, o.engine.default_latency_ms); }},
+    {"--ramp", "MS", "how long gain, mute, route and on/off changes take (default 5)",
+     [](server_options& o, const arg& a) { return number(a, 0, 10000, o.engine.ramp_ms); }},
+    {"--input-buffer", "MS", "capacity of a network input's buffer (default 1000)",
+     [](server_options& o, const arg& a) { return number(a, 50, 60000, o.engine.input_buffer_ms); }},
+    {"--listener-buffer", "MS", "how far a listener may lag before it loses blocks (default 500)",
+     [](server_options& o, const arg& a) { return number(a, 20, 60000, o.engine.listener_buffer_ms); }},
+    {"--load", "FILE", "run the control commands in FILE at start",
+     [](server_options& o, const arg& a) { return text(a, o.load_file); }},
+    {"--state", "FILE", "the scene file: restored at start, rewritten atomically after every change",
+     [](server_options& o, const arg& a) { return text(a, o.state_file); }},
+    {"--demo", "", "three tone inputs DJ1, DJ2, PRERECORD mixed into 'main', served on port 7710",
+     [](server_options& o, const arg&) { return on(o.demo); }},
+    {"--demo-port", "PORT", "the port --demo serves 'main' on (default 7710)",
+     [](server_options& o, const arg& a) { return number(a, 1, 65535, o.demo_port); }},
+    {"--password-file", "FILE",
+     "require 'auth PASSWORD' on the control port and 'AUTH PASSWORD' on the\n"
+     "stream port; the password is the file's first line",
+     [](server_options& o, const arg& a) { return password_file(a, o.password); }},
+    {"--insecure", "", "allow a non-loopback address without a password",
+     [](server_options& o, const arg&) { return on(o.insecure); }},
+    {"--max-clients", "N", "control connections (default 64)",
+     [](server_options& o, const arg& a) { return number(a, 1, 100000, o.max_control_clients); }},
+    {"--max-listeners", "N", "listeners per channel (default 256)",
+     [](server_options& o, const arg& a) { return number(a, 1, 100000, o.max_listeners); }},
+    {"--max-channels", "N", "inputs and mixes together (default 4096)",
+     [](server_options& o, const arg& a) { return number(a, 1, 1000000, o.engine.max_channels); }},
+    {"--max-line", "BYTES", "longest control line (default 1024)",
+     [](server_options& o, const arg& a) { return number(a, 64, 1 << 20, o.max_line); }},
+    {"--max-bad-lines", "N", "bad control lines in a row before a disconnect (default 16)",
+     [](server_options& o, const arg& a) { return number(a, 1, 1000000, o.max_bad_lines); }},
+    {"--handshake-timeout", "MS", "time a stream connection has to send its handshake (default 10000)",
+     [](server_options& o, const arg& a) { return number(a, 10, 3600000, o.handshake_timeout); }},
+    {"--listener-timeout", "MS", "a listener not reading for this long is disconnected (default 5000)",
+     [](server_options& o, const arg& a) { return number(a, 10, 3600000, o.listener_timeout); }},
+    {"--rt-priority", "N", "SCHED_FIFO priority of the engine thread, 0 for none (default 20)",
+     [](server_options& o, const arg& a) { return number(a, 0, 99, o.rt_priority); }},
+    {"--nice", "N", "nice level of the network and disk threads, -20 to 19 (default -10)",
+     [](server_options& o, const arg& a) { return nice_level(a, o.nice); }},
+    {"--log-level", "LEVEL", "error, warn, info or debug (default info)",
+     [](server_options& o, const arg& a) { return level_name(a, o.level); }},
+    {"--help", "", "this text", [](server_options&, const arg&) { return show(usage()); }},
+    {"--version", "", "the version",
+     [](server_options&, const arg&) { return show("mixmatrixd " MIXMATRIX_VERSION); }},
+};
+
+const std::string& usage() {
+  static const std::string help = [] {
+    std::string out =
+        "usage: mixmatrixd [OPTIONS]\n"
+        "A networked audio mixing matrix: raw PCM streams in, mixes out, controlled over telnet.\n\n";
+    for (const option& row : table) {
+      std::string left = "  " + std::string(row.flag);
+      if (!row.placeholder.empty()) left += " " + std::string(row.placeholder);
+      left.resize(std::max(help_column, left.size() + 1), ' ');
+      out += left;
+      for (char c : row.help) out += c == '\n' ? "\n" + std::string(help_column, ' ') : std::string(1, c);
+      out += '\n';
+    }
+    return out;
+  }();
+  return help;
+}
+
 }  // namespace
 
 parsed_options parse_server_options(const std::vector<std::string>& args) {
+  static const std::string no_value;
   server_options o;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& flag = args[i];
-    if (flag == "--help" || flag == "-h") return {std::nullopt, usage, 0};
-    if (flag == "--version") return {std::nullopt, "mixmatrixd " MIXMATRIX_VERSION, 0};
-    if (flag == "--demo" || flag == "--insecure") {
-      (flag == "--demo" ? o.demo : o.insecure) = true;
-      continue;
-    }
-    static const std::vector<std::string> valued{
-        "--control",     "--stream",        "--rate",         "--block",          "--latency",
-        "--input-buffer", "--listener-buffer", "--load",       "--max-clients",    "--max-listeners",
-        "--max-channels", "--max-line",      "--max-bad-lines", "--handshake-timeout", "--listener-timeout",
-        "--log-level",   "--rt-priority",   "--nice",        "--ramp",        "--state",
-        "--demo-port",   "--password-file"};
-    if (std::find(valued.begin(), valued.end(), flag) == valued.end()) {
+    // -h is an unlisted alias of --help.
+    const std::string flag = args[i] == "-h" ? "--help" : args[i];
+    const option* row = std::ranges::find(table, flag, &option::flag);
+    if (row == std::ranges::end(table)) {
       return fail(flag.starts_with("-") ? "unknown option " + flag + " (try --help)"
                                         : "unexpected argument '" + flag + "' (try --help)");
     }
-    if (i + 1 >= args.size()) return fail(flag + " needs a value");
-    const std::string& value = args[++i];
-    std::size_t n = 0;
-    auto number = [&](std::size_t low, std::size_t high) {
-      if (!parse_unsigned(value, low, high, n)) {
-        throw std::invalid_argument(flag + " takes a whole number from " + std::to_string(low) + " to " +
-                                    std::to_string(high) + ", not '" + value + "'");
-      }
-      return n;
-    };
-    try {
-      if (flag == "--control" || flag == "--stream") {
-        auto endpoint = parse_endpoint(value);
-        if (!endpoint) return fail(flag + " takes ADDR:PORT, not '" + value + "'");
-        (flag == "--control" ? o.control : o.stream) = *endpoint;
-      } else if (flag == "--rate") {
-        o.engine.rate = static_cast<std::uint32_t>(number(8000, 192000));
-      } else if (flag == "--block") {
-        o.engine.block_frames = static_cast<std::uint32_t>(number(16, 8192));
-      } else if (flag == "--latency") {
-        o.engine.default_latency_ms = static_cast<std::uint32_t>(number(1, 10000));
-      } else if (flag == "--input-buffer") {
-        o.engine.input_buffer_ms = static_cast<std::uint32_t>(number(50, 60000));
-      } else if (flag == "--listener-buffer") {
-        o.engine.listener_buffer_ms = static_cast<std::uint32_t>(number(20, 60000));
-      } else if (flag == "--load") {
-        o.load_file = value;
-      } else if (flag == "--demo-port") {
-        o.demo_port = static_cast<std::uint16_t>(number(1, 65535));
-      } else if (flag == "--password-file") {
-        std::ifstream file(value);
-        std::string password;
-        if (!file || !std::getline(file, password)) return fail("cannot read --password-file " + value);
-        while (!password.empty() && (password.back() == '\r' || password.back() == ' ')) password.pop_back();
-        if (password.empty()) return fail("--password-file " + value + " has an empty first line");
-        o.password = password;
-      } else if (flag == "--state") {
-        o.state_file = value;
-      } else if (flag == "--max-clients") {
-        o.max_control_clients = number(1, 100000);
-      } else if (flag == "--max-listeners") {
-        o.max_listeners = number(1, 100000);
-      } else if (flag == "--max-channels") {
-        o.engine.max_channels = number(1, 1000000);
-      } else if (flag == "--max-line") {
-        o.max_line = number(64, 1 << 20);
-      } else if (flag == "--max-bad-lines") {
-        o.max_bad_lines = number(1, 1000000);
-      } else if (flag == "--handshake-timeout") {
-        o.handshake_timeout = std::chrono::milliseconds(number(10, 3600000));
-      } else if (flag == "--listener-timeout") {
-        o.listener_timeout = std::chrono::milliseconds(number(10, 3600000));
-      } else if (flag == "--ramp") {
-        o.engine.ramp_ms = static_cast<std::uint32_t>(number(0, 10000));
-      } else if (flag == "--rt-priority") {
-        o.rt_priority = static_cast<int>(number(0, 99));
-      } else if (flag == "--nice") {
-        const bool negative = value.starts_with('-');
-        std::size_t magnitude = 0;
-        if (!parse_unsigned(negative ? value.substr(1) : value, 0, negative ? 20 : 19, magnitude)) {
-          return fail("--nice takes a whole number from -20 to 19, not '" + value + "'");
-        }
-        o.nice = negative ? -static_cast<int>(magnitude) : static_cast<int>(magnitude);
-      } else if (flag == "--log-level") {
-        if (!parse_log_level(value, o.level)) return fail("--log-level takes error, warn, info or debug");
-      }
-    } catch (const std::invalid_argument& e) {
-      return fail(e.what());
-    }
+    if (!row->placeholder.empty() && i + 1 >= args.size()) return fail(flag + " needs a value");
+    if (auto stop = row->set(o, {flag, row->placeholder.empty() ? no_value : args[++i]})) return *stop;
   }
   const bool exposed = !o.control.address().is_loopback() || !o.stream.address().is_loopback();
   if (exposed && !o.password && !o.insecure) {
