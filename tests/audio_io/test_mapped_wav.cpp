@@ -10,7 +10,7 @@
 
 #include "audio_io/mapped_wav.hpp"
 #include "audio_io/sound_file_reader.hpp"
-#include "tests/audio_io/sound_files.hpp"
+#include "sound_files.hpp"
 #include "tests/support/child_process.hpp"
 
 using mixmatrix::audio_io::mapped_wav;

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "audio_io/sound_file_reader.hpp"
-#include "tests/audio_io/sound_files.hpp"
+#include "sound_files.hpp"
 #include "tests/support/child_process.hpp"
 
 using mixmatrix::audio_io::require_rate;
