@@ -147,7 +147,10 @@ void local_audio::forget(const std::string& name) {
     if (it->second) close_later(devices_, std::move(it->second));
     outputs_.erase(it);
   }
-  files_.erase(name);
+  if (auto it = files_.find(name); it != files_.end()) {
+    if (it->second) close_later(pool_.get_executor(), std::move(it->second));  // joins its reader thread
+    files_.erase(it);
+  }
 }
 
 std::optional<recording_status> local_audio::recording(const std::string& name) const {

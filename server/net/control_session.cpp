@@ -5,17 +5,12 @@
 #include "protocol/words.hpp"
 #include "server/log.hpp"
 #include "server/net/endpoint.hpp"
+#include "server/net/telnet_text.hpp"
 
 namespace mixmatrix::server {
 namespace {
 // Past this many unsent reply bytes we stop reading commands until the client reads its replies.
 constexpr std::size_t max_outbox = 256 * 1024;
-
-std::string reply_text(const command_result& r) {
-  std::string text;
-  for (const auto& line : r.data) text += line + "\n";
-  return text + (r.ok() ? protocol::ok_line(r.status) : protocol::err_line(*r.error));
-}
 }  // namespace
 
 control_session::control_session(tcp::socket socket, command_core& core, event_bus& events,
@@ -60,7 +55,7 @@ void control_session::on_event(const std::string& text) {
 }
 
 void control_session::on_meters(std::span<const channel_meters> readings) {
-  for (const auto& r : readings) on_event("meter " + meter_text(r));
+  if (outbox_.size() < max_outbox) send(telnet_meter_events(readings));
 }
 
 void control_session::do_read() {
@@ -142,7 +137,7 @@ void control_session::answer(const command_result& r) {
     });
     return;
   }
-  send(reply_text(r));
+  send(telnet_text(r));
   if (r.close) closing_ = true;
   waiting_ = false;
   if (!processing_) process_lines();
