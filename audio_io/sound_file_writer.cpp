@@ -25,6 +25,10 @@ bool sound_file_writer::write(const std::int16_t* samples, std::size_t frames) {
   return written == static_cast<sf_count_t>(frames);
 }
 
+void sound_file_writer::update_header() {
+  if (file_) sf_command(file_, SFC_UPDATE_HEADER_NOW, nullptr, 0);
+}
+
 std::string sound_file_writer::error() const { return path_ + ": " + sf_strerror(file_); }
 
 void sound_file_writer::close() {

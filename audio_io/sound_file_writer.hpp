@@ -22,6 +22,9 @@ class sound_file_writer {
   bool write(const std::int16_t* samples, std::size_t frames);
   /// Why the last write failed.
   std::string error() const;
+  /// Rewrites the header for what is written so far (the data size), so that a crash from here
+  /// on leaves a file that players read up to this point. Blocks for the disk.
+  void update_header();
   /// Finalises the file (idempotent).
   void close();
   /// The file's path.

@@ -6,6 +6,7 @@
 
 #include "server/log.hpp"
 #include "server/mixmatrix_server.hpp"
+#include "server/process_limits.hpp"
 #include "server/server_options.hpp"
 
 int main(int argc, char** argv) {
@@ -23,6 +24,8 @@ int main(int argc, char** argv) {
     log(log_level::info, "nice level " + std::to_string(parsed.options->nice) + " refused; the network thread runs at " +
                              std::to_string(::getpriority(PRIO_PROCESS, 0)));
   }
+  // Thousands of streams take thousands of descriptors: use what the system allows.
+  raise_descriptor_limit();
   try {
     mixmatrix_server server(*parsed.options);
     return server.run();

@@ -18,6 +18,7 @@ struct recording_status {
   std::string path;
   std::uint64_t frames = 0;
   std::uint64_t overruns = 0;
+  bool failed = false;  ///< the disk refused a write (full): recording stopped there
 };
 /// A channel being played on a sound device.
 struct playback_status {

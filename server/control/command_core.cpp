@@ -20,6 +20,7 @@ command_result failed(code c, std::string text) { return command_result::failed(
 command_core::command_core(mixer::engine& engine, const engine_thread& clock, command_services services,
                            const server_options& options)
     : engine_(engine), clock_(clock), services_(std::move(services)), options_(options), matrix_(options.engine) {
+  services_.store.set_scene([this] { return scene(); });
   publish_plan();
 }
 
@@ -32,12 +33,12 @@ void command_core::execute(const protocol::command& command, const std::string& 
   if (from.salvo && traits.changes_scene) return done(queue_in_salvo(command, line, from));
   // Changes by a connection are saved and announced here, and nowhere else; a scene file's lines
   // are saved once, with the `load` that ran them.
-  // A change's OK goes out once the state file that holds it is durable (group commit).
+  // A change's answer waits for a state file that holds it to be durable (group commit).
   auto finish = [this, done = std::move(done), announce = traits.changes_scene && from.what == client::kind::connection,
                  is_load = std::holds_alternative<cmd::load>(command), line, origin = from.origin](command_result r) {
     if (announce && r.ok()) services_.events.publish("changed " + line + " (by " + origin + ")");
     // A failed load may have applied its first lines: the state file follows the scene either way.
-    if (announce && (r.ok() || is_load)) return persist_then(std::move(r), done);
+    if (announce && (r.ok() || is_load)) r.saved = services_.store.persist();
     done(std::move(r));
   };
   std::visit(
@@ -128,7 +129,9 @@ command_result command_core::run(const cmd::commit_salvo&, client& from) {
   for (const auto& change : changes) {
     services_.events.publish("changed " + change.line + " (by " + from.origin + ", salvo)");
   }
-  return command_result::done("committed " + std::to_string(changes.size()));
+  auto r = command_result::done("committed " + std::to_string(changes.size()));
+  r.saved = services_.store.persist();
+  return r;
 }
 
 command_result command_core::run(const cmd::abort_salvo&, client& from) {
@@ -167,14 +170,7 @@ std::string command_core::scene() const {
   return scene_text(matrix_, services_.ports, services_.audio, options_.engine.default_latency_ms);
 }
 
-void command_core::persist() const { services_.store.persist(scene()); }
-
-void command_core::persist_then(command_result r, const done_handler& done) const {
-  services_.store.persist(scene(), [r = std::move(r), done](std::optional<std::string> error) mutable {
-    if (error && r.ok()) r.status = "not saved: " + *error;
-    done(std::move(r));
-  });
-}
+void command_core::persist() const { services_.store.persist(); }
 
 void command_core::housekeep() {
   if (matrix_.has_fades()) publish_plan();

@@ -45,8 +45,9 @@ class command_core : public channel_directory {
   command_core(mixer::engine& engine, const engine_thread& clock, command_services services,
                const server_options& options);
 
-  /// Runs `command`, typed as `line`, for `from`; `done` gets its result exactly once, at once or
-  /// later (commands that open files or devices). `from` is used only until this returns.
+  /// Runs `command`, typed as `line`, for `from`; `done` gets its result exactly once, when the
+  /// command has taken effect: at once, or later for commands that open files or devices. A change
+  /// comes with a save ticket its answer waits for. `from` is used only until this returns.
   void execute(const protocol::command& command, const std::string& line, client& from, done_handler done);
 
   protocol::result<std::shared_ptr<mixer::input_channel>> input_for_sender(const std::string& name) override;
@@ -56,7 +57,7 @@ class command_core : public channel_directory {
   std::vector<channel_meters> meters() const;
   /// The scene as control commands that rebuild it.
   std::string scene() const;
-  /// Rewrites the state file (if any) with the scene, in the background.
+  /// Rewrites the state file (if any) with the scene, in the background, answering nobody.
   void persist() const;
   /// Ten times a second: publishes a plan without crosspoints that have finished fading out, frees
   /// retired plans, sends meters to whoever watches them.
@@ -98,7 +99,6 @@ class command_core : public channel_directory {
   bool name_taken(const std::string& name) const;
   command_result add_input(std::shared_ptr<mixer::input_channel> input, std::optional<std::uint16_t> port);
   command_result remove_channel(const std::string& name, mixer::channel_kind kind);
-  void persist_then(command_result r, const done_handler& done) const;
   void publish_plan();
   channel_report report_of(const std::string& name) const;
 

@@ -2,6 +2,7 @@
 #include "mixer/kernels.hpp"
 #include "server/control/command_core.hpp"
 #include "server/control/reports.hpp"
+#include "server/process_limits.hpp"
 
 namespace mixmatrix::server {
 namespace {
@@ -73,13 +74,16 @@ command_result command_core::run(const cmd::meters& c) const {
 }
 
 command_result command_core::run(const cmd::stats&) const {
+  const auto descriptors = count_descriptors();
   const engine_report engine{
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_),
       engine_.blocks(),
       clock_.late_ticks(),
       clock_.load_permille(),
       mixer::kernels().name,
-      matrix_.size()};
+      matrix_.size(),
+      descriptors.open,
+      descriptors.limit};
   std::vector<std::string> data{engine_stats_line(engine, options_.engine)};
   for (const std::string& name : matrix_.names()) data.push_back(channel_stats_line(*matrix_.find(name)));
   return lines(std::move(data));

@@ -31,7 +31,7 @@ std::string n(std::uint64_t v) { return std::to_string(v); }
 void add_local_audio(const channel_report& r, std::vector<std::string>& lines) {
   if (r.recording) {
     lines.push_back("recording " + r.recording->path + " frames=" + n(r.recording->frames) +
-                    " overruns=" + n(r.recording->overruns));
+                    " overruns=" + n(r.recording->overruns) + " failed=" + yes_no(r.recording->failed));
   }
   if (r.playback) {
     lines.push_back("playing " + r.playback->device + " frames=" + n(r.playback->frames) +
@@ -110,7 +110,8 @@ std::string engine_stats_line(const engine_report& r, const mixer::engine_config
   std::snprintf(load, sizeof load, "%.1f", r.load_permille / 10.0);
   return "server uptime_s=" + n(static_cast<std::uint64_t>(r.uptime.count())) + " blocks=" + n(r.blocks) +
          " late_ticks=" + n(r.late_ticks) + " load_pct=" + load + " kernels=" + std::string(r.kernels) +
-         " rate=" + n(config.rate) + " block=" + n(config.block_frames) + " channels=" + n(r.channels);
+         " rate=" + n(config.rate) + " block=" + n(config.block_frames) + " channels=" + n(r.channels) +
+         " fds=" + std::to_string(r.open_descriptors) + " max_fds=" + std::to_string(r.descriptor_limit);
 }
 
 std::string channel_stats_line(const mixer::channel& ch) {

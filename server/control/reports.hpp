@@ -43,6 +43,8 @@ struct engine_report {
   std::uint32_t load_permille;
   std::string_view kernels;
   std::size_t channels;
+  long open_descriptors;
+  long descriptor_limit;
 };
 
 /// The meters of `ch` now (lock-free reads).

@@ -1,5 +1,7 @@
 #include "server/control/scene_store.hpp"
 
+#include <utility>
+
 #include "server/control/scene_file.hpp"
 #include "server/log.hpp"
 
@@ -8,32 +10,31 @@ namespace mixmatrix::server {
 scene_store::scene_store(asio::io_context& io, worker_strand disk, std::optional<std::string> state_file)
     : io_(io), disk_(std::move(disk)), state_file_(std::move(state_file)) {}
 
-void scene_store::persist(std::string text, written_handler done) {
-  if (!state_file_) {
-    if (done) done(std::nullopt);
-    return;
+std::shared_ptr<save_ticket> scene_store::persist() {
+  if (!state_file_ || !scene_) {
+    auto settled = std::make_shared<save_ticket>();
+    settled->settle(std::nullopt);
+    return settled;
   }
-  batch b{std::move(text), {}};
-  if (done) b.waiting.push_back(std::move(done));
-  if (!writing_) return write_state(std::move(b));
-  if (next_) {
-    for (auto& w : next_->waiting) b.waiting.push_back(std::move(w));
+  if (writing_) {
+    if (!next_) next_ = std::make_shared<save_ticket>();
+    return next_;
   }
-  next_ = std::move(b);
+  auto ticket = std::make_shared<save_ticket>();
+  write_state(ticket);
+  return ticket;
 }
 
-void scene_store::write_state(batch b) {
+void scene_store::write_state(std::shared_ptr<save_ticket> ticket) {
   writing_ = true;
+  // The text is taken when the write starts, so a burst of changes costs one rendering, not one each.
   run_then(
-      disk_, io_, [path = *state_file_, text = std::move(b.text)] { return write_atomically(path, text); },
-      [this, waiting = std::move(b.waiting)](std::optional<std::string> error) {
+      disk_, io_, [path = *state_file_, text = scene_()] { return write_atomically(path, text); },
+      [this, ticket = std::move(ticket)](std::optional<std::string> error) {
         writing_ = false;
         if (error) log(log_level::error, "state file not updated: " + *error);
-        for (const auto& w : waiting) w(error);
-        if (!next_) return;
-        batch newest = std::move(*next_);
-        next_.reset();
-        write_state(std::move(newest));
+        ticket->settle(std::move(error));
+        if (next_) write_state(std::exchange(next_, nullptr));
       });
 }
 

@@ -1,12 +1,13 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "protocol/failure.hpp"
 #include "server/asio.hpp"
+#include "server/control/save_ticket.hpp"
 #include "server/worker.hpp"
 
 namespace mixmatrix::server {
@@ -19,33 +20,29 @@ class scene_store {
   /// Files are written on `disk`; completions are posted to `io`; `state_file` may be absent.
   scene_store(asio::io_context& io, worker_strand disk, std::optional<std::string> state_file);
 
+  /// Where the scene's text comes from when a write of the state file starts.
+  void set_scene(std::function<std::string()> scene) { scene_ = std::move(scene); }
   /// The --state file, if there is one.
   const std::optional<std::string>& state_file() const { return state_file_; }
-  /// Receives nullopt once a write is durable, else why it failed.
-  using written_handler = std::function<void(std::optional<std::string>)>;
-
-  /// Rewrites the state file with `text` (atomically; a failure is also logged), then calls `done`
-  /// (if given) once that text, or a newer one, is on disk. Scenes that come while a write runs
-  /// are coalesced into the next write (group commit). Without a state file, `done` runs at once.
-  void persist(std::string text, written_handler done = {});
+  /// The scene has changed: the state file is rewritten (atomically; a failure is also logged)
+  /// and the ticket settles once a write that holds this change has ended. Changes that come
+  /// while a write runs share the next write (group commit). Without a state file the ticket is
+  /// settled already.
+  std::shared_ptr<save_ticket> persist();
   /// Writes `text` to `path` atomically; `done` gets why it failed, if it did.
   void save(std::string path, std::string text, std::function<void(std::optional<std::string>)> done);
   /// Reads the whole of `path`; `done` gets its text or a 404 failure.
   void read(std::string path, std::function<void(protocol::result<std::string>)> done);
 
  private:
-  // The scene of one write, and everyone waiting for it to be durable.
-  struct batch {
-    std::string text;
-    std::vector<written_handler> waiting;
-  };
-  void write_state(batch b);
+  void write_state(std::shared_ptr<save_ticket> ticket);
 
   asio::io_context& io_;
   worker_strand disk_;
   std::optional<std::string> state_file_;
+  std::function<std::string()> scene_;
   bool writing_ = false;
-  std::optional<batch> next_;  // the newest scene that came while a write ran
+  std::shared_ptr<save_ticket> next_;  // the changes that came while a write ran
 };
 
 }  // namespace mixmatrix::server

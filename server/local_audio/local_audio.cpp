@@ -18,7 +18,7 @@ std::string summary(const playback_status& s) {
          std::to_string(s.repeats) + " repeats";
 }
 
-recording_status status_of(const recorder& r) { return {r.path(), r.frames(), r.overruns()}; }
+recording_status status_of(const recorder& r) { return {r.path(), r.frames(), r.overruns(), r.failed()}; }
 
 playback_status status_of(const device_output& out) { return {out.device(), out.frames(), out.skips(), out.repeats()}; }
 

@@ -15,7 +15,9 @@ namespace mixmatrix::server {
 
 /// Records one channel to a sound file on its own disk thread: it reads the channel's published
 /// blocks as a listener does (the engine never waits for the disk) and writes them with libsndfile.
-/// Blocks the disk thread fell too far behind for are lost and counted as overruns.
+/// Blocks the disk thread fell too far behind for are lost and counted as overruns. The header is
+/// brought up to date every second, so a crash leaves a file readable up to its last second; when
+/// the disk refuses a write (full), recording stops there with a log line and the file stays valid.
 class recorder {
  public:
   /// Creates `path` (format from its extension: any libsndfile knows, 16-bit PCM where the format
@@ -32,6 +34,8 @@ class recorder {
   std::uint64_t frames() const { return frames_.load(std::memory_order_relaxed); }
   /// Blocks lost because the disk thread fell behind.
   std::uint64_t overruns() const { return overruns_.load(std::memory_order_relaxed); }
+  /// Any thread: true once a write failed and recording stopped.
+  bool failed() const { return failed_.load(std::memory_order_acquire); }
 
  private:
   void run(const std::stop_token& stop);
@@ -43,6 +47,7 @@ class recorder {
   std::vector<std::int16_t> block_;
   std::atomic<std::uint64_t> frames_{0};
   std::atomic<std::uint64_t> overruns_{0};
+  std::atomic<bool> failed_{false};
   std::jthread thread_;
 };
 

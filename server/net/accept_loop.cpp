@@ -1,11 +1,21 @@
 #include "server/net/accept_loop.hpp"
 
+#include <cerrno>
 #include <chrono>
 
+#include "server/net/descriptor_reserve.hpp"
 #include "server/net/endpoint.hpp"
 #include "server/log.hpp"
 
 namespace mixmatrix::server {
+namespace {
+// One for the process, opened with the first port (not when it is needed: then none may be left).
+descriptor_reserve& reserve() {
+  static descriptor_reserve r;
+  return r;
+}
+}  // namespace
+
 
 accept_loop::accept_loop(asio::io_context& io, const tcp::endpoint& endpoint, handler on_accept)
     : acceptor_(io), retry_(io), on_accept_(std::move(on_accept)) {
@@ -14,6 +24,7 @@ accept_loop::accept_loop(asio::io_context& io, const tcp::endpoint& endpoint, ha
   acceptor_.bind(endpoint);
   acceptor_.listen();
   endpoint_ = acceptor_.local_endpoint();
+  reserve();
 }
 
 void accept_loop::start() { do_accept(); }
@@ -27,16 +38,27 @@ void accept_loop::stop() {
 void accept_loop::do_accept() {
   acceptor_.async_accept([self = shared_from_this()](const error_code& ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !self->acceptor_.is_open()) return;
-    if (ec) {
-      log(log_level::warn, "accept on " + to_string(self->endpoint_) + ": " + ec.message() + "; retrying");
-      self->retry_.expires_after(std::chrono::milliseconds(100));
-      self->retry_.async_wait([self](const error_code& wait_ec) {
-        if (!wait_ec) self->do_accept();
-      });
-      return;
-    }
+    if (ec) return self->on_accept_error(ec);
     self->on_accept_(std::move(socket));
     self->do_accept();
+  });
+}
+
+void accept_loop::on_accept_error(const error_code& ec) {
+  static std::chrono::steady_clock::time_point last_logged;
+  const bool out_of_descriptors = ec == asio::error::no_descriptors || ec.value() == ENFILE;
+  const bool refused = out_of_descriptors && reserve().refuse_one(acceptor_.native_handle());
+  // Once a second at most: a flood of refused connections must not become a flood of log lines.
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_logged >= std::chrono::seconds(1)) {
+    last_logged = now;
+    log(log_level::warn, "accept on " + to_string(endpoint_) + ": " + ec.message() +
+                             (refused ? "; connection refused" : "; retrying"));
+  }
+  if (refused) return do_accept();
+  retry_.expires_after(std::chrono::milliseconds(100));
+  retry_.async_wait([self = shared_from_this()](const error_code& wait_ec) {
+    if (!wait_ec) self->do_accept();
   });
 }
 

@@ -7,8 +7,10 @@
 
 namespace mixmatrix::server {
 
-/// A listening socket that hands every accepted connection to a callback, keeps accepting
-/// after transient errors (out of file descriptors: it retries after a pause) and stops on stop().
+/// A listening socket that hands every accepted connection to a callback and stops on stop().
+/// Out of file descriptors, it refuses waiting connections (accepts and closes them with a
+/// reserved descriptor) so connected clients carry on and new ones are not left hanging; other
+/// errors are retried after a pause. It logs such trouble once a second at most.
 class accept_loop : public std::enable_shared_from_this<accept_loop> {
  public:
   /// Called on the network thread with each new connection.
@@ -26,6 +28,7 @@ class accept_loop : public std::enable_shared_from_this<accept_loop> {
 
  private:
   void do_accept();
+  void on_accept_error(const error_code& ec);
 
   tcp::acceptor acceptor_;
   asio::steady_timer retry_;

@@ -11,6 +11,10 @@ namespace mixmatrix::server {
 namespace {
 // Past this many unsent reply bytes we stop reading commands until the client reads its replies.
 constexpr std::size_t max_outbox = 256 * 1024;
+// Past this many answers waiting for the state file, we stop reading commands until some are out.
+constexpr std::size_t max_pending_replies = 1024;
+// Commands run from one client before the others (and the block pump) get the thread again.
+constexpr int lines_per_turn = 16;
 }  // namespace
 
 control_session::control_session(tcp::socket socket, command_core& core, event_bus& events,
@@ -74,19 +78,28 @@ void control_session::do_read() {
 
 void control_session::process_lines() {
   processing_ = true;
-  while (!closing_ && !stopped_ && !waiting_) {
+  for (int handled = 0; !closing_ && !stopped_ && !waiting_ && replies_.size() < max_pending_replies; ++handled) {
+    if (handled == lines_per_turn) {
+      // A client that pipelines thousands of commands gets a turn, not the thread: the block
+      // pump and the other sessions run between its turns.
+      processing_ = false;
+      asio::post(socket_.get_executor(), [self = shared_from_this()] {
+        if (!self->processing_) self->process_lines();
+      });
+      return;
+    }
     auto line = reader_.next();
     if (!line) break;
     handle(*line);
   }
   processing_ = false;
-  if (outbox_.size() + writing_.size() < max_outbox) do_read();
+  if (outbox_.size() + writing_.size() < max_outbox && replies_.size() < max_pending_replies) do_read();
 }
 
 void control_session::do_write() {
   if (stopped_) return;
   if (outbox_.empty()) {
-    if (closing_) stop();
+    if (closing_ && replies_.empty()) stop();
     return;
   }
   writing_.swap(outbox_);
@@ -118,27 +131,53 @@ void control_session::handle(const protocol::line& line) {
     });
     return;
   }
-  send(protocol::err_line(*bad));
+  reply(protocol::err_line(*bad));
   if (++bad_lines_ >= options_.max_bad_lines) {
     log(log_level::warn, "control client " + client_.origin + " sent " + std::to_string(bad_lines_) +
                              " bad lines; disconnected");
-    send(protocol::err_line({protocol::code::bad_request, "too many bad lines, closing"}));
+    reply(protocol::err_line({protocol::code::bad_request, "too many bad lines, closing"}));
     closing_ = true;
   }
+}
+
+void control_session::reply(std::string text) {
+  replies_.emplace_back();
+  fill(first_reply_ + replies_.size() - 1, std::move(text));
+}
+
+void control_session::fill(std::uint64_t id, std::string text) {
+  if (stopped_) return;
+  replies_[id - first_reply_] = std::move(text);
+  while (!replies_.empty() && replies_.front()) {
+    send(*replies_.front());
+    replies_.pop_front();
+    ++first_reply_;
+  }
+  // Reading paused while too many answers waited for the disk: go on now there is room.
+  if (!processing_ && !waiting_ && replies_.size() < max_pending_replies) process_lines();
 }
 
 void control_session::answer(const command_result& r) {
   if (stopped_) return;
   if (r.delay.count() > 0) {
     delay_.expires_after(r.delay);
-    delay_.async_wait([self = shared_from_this(), r = command_result{r.error, r.status, r.data, {}, r.close}](
+    delay_.async_wait([self = shared_from_this(), r = command_result{r.error, r.status, r.data, {}, r.close, r.saved}](
                           const error_code& ec) {
       if (!ec) self->answer(r);
     });
     return;
   }
-  send(telnet_text(r));
   if (r.close) closing_ = true;
+  if (r.saved) {
+    // Held in its place in the order until the state file holds the change.
+    const std::uint64_t id = first_reply_ + replies_.size();
+    replies_.emplace_back();
+    r.saved->then([self = shared_from_this(), id, r](const std::optional<std::string>& error) {
+      self->fill(id, telnet_text(r.with_save_outcome(error)));
+    });
+  } else {
+    reply(telnet_text(r));
+  }
   waiting_ = false;
   if (!processing_) process_lines();
 }

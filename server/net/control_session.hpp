@@ -1,6 +1,9 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
+#include <deque>
+#include <optional>
 #include <memory>
 #include <span>
 #include <string>
@@ -15,9 +18,10 @@
 namespace mixmatrix::server {
 
 /// One control connection (telnet, nc, mixctl), the text front end of the command core:
-/// greeting, then one reply per command line, formatted from the core's results. Each command's
-/// answer is awaited before the next line is read, so pipelined replies keep their order. Replies
-/// are queued with one write in flight; a client that sends faster than it reads is paused (not
+/// greeting, then one reply per command line, formatted from the core's results. Each command
+/// takes effect before the next line is run; a change's answer may wait for the state file while
+/// later commands run, and answers go out in the order of their commands. Replies are queued with
+/// one write in flight; a client that sends faster than it reads is paused (not
 /// buffered without bound), and one that sends max_bad_lines bad lines in a row is disconnected.
 class control_session : public event_sink, public std::enable_shared_from_this<control_session> {
  public:
@@ -38,6 +42,8 @@ class control_session : public event_sink, public std::enable_shared_from_this<c
   void process_lines();
   void handle(const protocol::line& line);
   void answer(const command_result& r);
+  void reply(std::string text);
+  void fill(std::uint64_t id, std::string text);
 
   tcp::socket socket_;
   command_core& core_;
@@ -48,6 +54,8 @@ class control_session : public event_sink, public std::enable_shared_from_this<c
   std::array<char, 4096> inbox_;
   std::string outbox_;
   std::string writing_;
+  std::deque<std::optional<std::string>> replies_;  // in command order; empty until answered
+  std::uint64_t first_reply_ = 0;                   // the id of replies_.front()
   asio::steady_timer delay_;
   std::size_t bad_lines_ = 0;
   bool waiting_ = false;     // a command's answer is not in yet: nothing else is read meanwhile

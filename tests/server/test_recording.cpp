@@ -57,3 +57,20 @@ TEST_CASE("a recording is finalised by SIGTERM, and flac works too") {
     CHECK(tone_dbfs(channel_samples(pcm, 0), 44100, 440) == doctest::Approx(-12.04).epsilon(0.02));
   }
 }
+
+TEST_CASE("kill -9 during a recording leaves a WAV that sox reads up to its last second") {
+  REQUIRE(have_program("sox"));
+  const auto dir = temp_dir();
+  test_server server;
+  server.command("input add T tone 1000 -6");
+  server.command("mix add M");
+  server.command("route M T");
+  REQUIRE(server.command("record M " + dir + "/take.wav").ok());
+  std::this_thread::sleep_for(2600ms);
+  server.stop(SIGKILL);
+  REQUIRE(run_shell("sox " + dir + "/take.wav -t raw " + dir + "/take.raw") == 0);
+  const std::string pcm = read_file(dir + "/take.raw");
+  CHECK(pcm.size() >= 176400 * 3 / 2);  // the header was at most a second behind
+  CHECK(pcm.size() <= 176400 * 3);
+  CHECK(tone_dbfs(channel_samples(pcm, 0), 44100, 1000) == doctest::Approx(-6.02).epsilon(0.05));
+}
