@@ -126,6 +126,8 @@ struct watch {
 struct unwatch {};
 /// `stats`
 struct stats {};
+/// `graph`: the scene as Graphviz DOT.
+struct graph {};
 /// `auth PASSWORD`
 struct auth {
   std::string password;
@@ -143,6 +145,6 @@ using command = std::variant<cmd::help, cmd::list, cmd::show, cmd::add_network_i
                              cmd::route, cmd::unroute, cmd::gain, cmd::mute, cmd::kamaelia_switch,
                              cmd::kamaelia_query, cmd::meters, cmd::record, cmd::play, cmd::devices, cmd::stop,
                              cmd::save, cmd::load, cmd::begin_salvo, cmd::commit_salvo, cmd::abort_salvo, cmd::watch,
-                             cmd::unwatch, cmd::stats, cmd::auth, cmd::ping, cmd::quit>;
+                             cmd::unwatch, cmd::stats, cmd::graph, cmd::auth, cmd::ping, cmd::quit>;
 
 }  // namespace mixmatrix::protocol

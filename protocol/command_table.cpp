@@ -57,6 +57,8 @@ constexpr std::array table{
                   "peak and RMS per channel in dBFS over the last 100 ms, and clips since start", kind_of<meters>(),
                   query},
     command_entry{"stats", "uptime, engine ticks, late ticks, load, and per-channel counters", kind_of<stats>(), query},
+    command_entry{"graph", "the scene as Graphviz DOT: channels as nodes, routes as edges (dot -Tsvg draws it)",
+                  kind_of<graph>(), query},
     command_entry{"watch [meters]",
                   "events as '* ' lines: changes by any client, inputs live or idle, listeners; meters 10 a second",
                   kind_of<watch>(), query},

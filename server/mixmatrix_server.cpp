@@ -48,8 +48,11 @@ mixmatrix_server::mixmatrix_server(const server_options& options)
       core_(engine_, clock_, {events_, ports_, audio_, store_, {&ports_, &sessions_}}, options_),
       control_(io_, core_, events_, options_),
       stream_(io_, core_, sessions_, options_),
+      web_auth_(options_.password),
       signals_(io_, SIGINT, SIGTERM),
-      housekeeping_(io_) {}
+      housekeeping_(io_) {
+  if (options_.http) web_.emplace(io_, web_context{core_, events_, pump_, sessions_, web_auth_, options_, {}});
+}
 
 int mixmatrix_server::run() {
   if (!build_scene()) return 1;
@@ -59,6 +62,7 @@ int mixmatrix_server::run() {
   pump_.start();
   control_.start();
   stream_.start();
+  if (web_) web_->start();
   signals_.async_wait([this](const error_code& ec, int signal) {
     if (ec) return;
     log(log_level::info, std::string("caught ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") + "; shutting down");
@@ -67,8 +71,9 @@ int mixmatrix_server::run() {
   do_housekeeping();
   const auto& e = options_.engine;
   log(log_level::info, "mixmatrixd " MIXMATRIX_VERSION ": control " + to_string(control_.local_endpoint()) + ", stream " +
-                           to_string(stream_.local_endpoint()) + ", " + std::to_string(e.rate) + " Hz, block " +
-                           std::to_string(e.block_frames) + " frames");
+                           to_string(stream_.local_endpoint()) +
+                           (web_ ? ", web http://" + to_string(web_->local_endpoint()) + "/" : std::string{}) + ", " +
+                           std::to_string(e.rate) + " Hz, block " + std::to_string(e.block_frames) + " frames");
   io_.run();
   workers_.join();
   clock_.stop();
@@ -111,7 +116,8 @@ bool mixmatrix_server::build_scene() {
   } else if (options_.demo) {
     if (!run_scene_file("", "--demo")) return false;
     log(log_level::info, "demo: DJ1, DJ2 and PRERECORD mixed into 'main'; listen with: nc 127.0.0.1 " +
-                             std::to_string(options_.demo_port) + " | aplay -f cd");
+                             std::to_string(options_.demo_port) + " | aplay -f cd" +
+                             (web_ ? "; see it at http://" + to_string(web_->local_endpoint()) + "/" : std::string{}));
   }
   if (options_.load_file && !run_scene_file(*options_.load_file, "--load")) return false;
   core_.persist();
@@ -121,6 +127,7 @@ bool mixmatrix_server::build_scene() {
 void mixmatrix_server::shutdown() {
   control_.stop();
   stream_.stop();
+  if (web_) web_->stop();
   ports_.close_all();
   audio_.stop_all();
   pump_.stop();
@@ -130,7 +137,10 @@ void mixmatrix_server::shutdown() {
 
 void mixmatrix_server::do_housekeeping() {
   core_.housekeep();
-  housekeeping_.expires_after(std::chrono::milliseconds(100));
+  // On absolute deadlines, so meters go out ten times a second, not a little less.
+  const auto now = std::chrono::steady_clock::now();
+  housekeeping_due_ = std::max(housekeeping_due_ + std::chrono::milliseconds(100), now - std::chrono::seconds(1));
+  housekeeping_.expires_at(housekeeping_due_);
   housekeeping_.async_wait([this](const error_code& ec) {
     if (!ec) do_housekeeping();
   });

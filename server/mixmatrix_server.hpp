@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include "mixer/engine.hpp"
 #include "server/asio.hpp"
 #include "server/control/command_core.hpp"
@@ -10,6 +12,8 @@
 #include "server/net/audio_sessions.hpp"
 #include "server/net/block_pump.hpp"
 #include "server/net/control_server.hpp"
+#include "server/net/http/http_server.hpp"
+#include "server/net/http/web_auth.hpp"
 #include "server/net/raw_ports.hpp"
 #include "server/net/stream_server.hpp"
 #include "server/server_options.hpp"
@@ -49,8 +53,11 @@ class mixmatrix_server {
   command_core core_;
   control_server control_;
   stream_server stream_;
+  web_auth web_auth_;
+  std::optional<http_server> web_;  // none with --http off
   asio::signal_set signals_;
   asio::steady_timer housekeeping_;
+  std::chrono::steady_clock::time_point housekeeping_due_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace mixmatrix::server

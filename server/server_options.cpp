@@ -55,6 +55,17 @@ outcome endpoint(const arg& a, tcp::endpoint& field) {
   return {};
 }
 
+outcome optional_endpoint(const arg& a, std::optional<tcp::endpoint>& field) {
+  if (a.value == "off") {
+    field.reset();
+    return {};
+  }
+  auto parsed = parse_endpoint(a.value);
+  if (!parsed) return fail(a.flag + " takes ADDR:PORT or off, not '" + a.value + "'");
+  field = *parsed;
+  return {};
+}
+
 outcome text(const arg& a, std::optional<std::string>& field) {
   field = a.value;
   return {};
@@ -103,6 +114,8 @@ constexpr option table[] = {
      [](server_options& o, const arg& a) { return endpoint(a, o.control); }},
     {"--stream", "ADDR:PORT", "stream handshake port, SEND/LISTEN (default 127.0.0.1:7701)",
      [](server_options& o, const arg& a) { return endpoint(a, o.stream); }},
+    {"--http", "ADDR:PORT", "web control surface and WAV streams (default 127.0.0.1:7780; off: none)",
+     [](server_options& o, const arg& a) { return optional_endpoint(a, o.http); }},
     {"--rate", "HZ", "engine and wire sample rate (default 44100)",
      [](server_options& o, const arg& a) { return number(a, 8000, 192000, o.engine.rate); }},
     {"--block", "FRAMES", "engine block in frames (default 256)",
@@ -131,6 +144,12 @@ constexpr option table[] = {
      [](server_options& o, const arg&) { return on(o.insecure); }},
     {"--max-clients", "N", "control connections (default 64)",
      [](server_options& o, const arg& a) { return number(a, 1, 100000, o.max_control_clients); }},
+    {"--max-http-clients", "N", "web connections: pages, WebSockets, WAV streams (default 64)",
+     [](server_options& o, const arg& a) { return number(a, 1, 100000, o.max_http_clients); }},
+    {"--max-request", "BYTES", "longest HTTP request and WebSocket message (default 16384)",
+     [](server_options& o, const arg& a) { return number(a, 1024, 1 << 24, o.max_request); }},
+    {"--http-idle-timeout", "MS", "an idle HTTP connection is closed after this long (default 30000)",
+     [](server_options& o, const arg& a) { return number(a, 100, 3600000, o.http_idle_timeout); }},
     {"--max-listeners", "N", "listeners per channel (default 256)",
      [](server_options& o, const arg& a) { return number(a, 1, 100000, o.max_listeners); }},
     {"--max-channels", "N", "inputs and mixes together (default 4096)",
@@ -188,7 +207,8 @@ parsed_options parse_server_options(const std::vector<std::string>& args) {
     if (!row->placeholder.empty() && i + 1 >= args.size()) return fail(flag + " needs a value");
     if (auto stop = row->set(o, {flag, row->placeholder.empty() ? no_value : args[++i]})) return *stop;
   }
-  const bool exposed = !o.control.address().is_loopback() || !o.stream.address().is_loopback();
+  const bool exposed = !o.control.address().is_loopback() || !o.stream.address().is_loopback() ||
+                       (o.http && !o.http->address().is_loopback());
   if (exposed && !o.password && !o.insecure) {
     return {std::nullopt,
             "mixmatrixd: refusing to listen on a non-loopback address without --password-file "

@@ -16,6 +16,7 @@ namespace mixmatrix::server {
 struct server_options {
   tcp::endpoint control{asio::ip::make_address_v4("127.0.0.1"), 7700};
   tcp::endpoint stream{asio::ip::make_address_v4("127.0.0.1"), 7701};
+  std::optional<tcp::endpoint> http{tcp::endpoint{asio::ip::make_address_v4("127.0.0.1"), 7780}};  ///< none: off
   mixer::engine_config engine;
   std::optional<std::string> load_file;
   std::optional<std::string> state_file;
@@ -30,6 +31,9 @@ struct server_options {
   std::size_t max_listeners = 256;
   std::size_t max_line = 1024;
   std::size_t max_bad_lines = 16;
+  std::size_t max_http_clients = 64;
+  std::size_t max_request = 16384;  ///< bytes of an HTTP request, and of a WebSocket message
+  std::chrono::milliseconds http_idle_timeout{30000};
   std::chrono::milliseconds handshake_timeout{10000};
   std::chrono::milliseconds listener_timeout{5000};
 };

@@ -53,6 +53,8 @@ class command_core : public channel_directory {
   protocol::result<std::shared_ptr<mixer::input_channel>> input_for_sender(const std::string& name) override;
   protocol::result<std::shared_ptr<mixer::channel>> channel_for_listener(const std::string& name) override;
 
+  /// What the scene holds, channel by channel, sorted by name (for front ends that draw it).
+  std::vector<channel_report> reports() const;
   /// Every channel's meters, sorted by name.
   std::vector<channel_meters> meters() const;
   /// The scene as control commands that rebuild it.
@@ -72,6 +74,7 @@ class command_core : public channel_directory {
   command_result run(const protocol::cmd::kamaelia_query& c) const;
   command_result run(const protocol::cmd::meters& c) const;
   command_result run(const protocol::cmd::stats& c) const;
+  command_result run(const protocol::cmd::graph& c) const;
   command_result run(const protocol::cmd::ping& c) const;
   command_result run(const protocol::cmd::quit& c) const;
   command_result run(const protocol::cmd::add_network_input& c);

@@ -30,6 +30,12 @@ channel_report command_core::report_of(const std::string& name) const {
           services_.audio.file(name)};
 }
 
+std::vector<channel_report> command_core::reports() const {
+  std::vector<channel_report> all;
+  for (const std::string& name : matrix_.names()) all.push_back(report_of(name));
+  return all;
+}
+
 command_result command_core::run(const cmd::help& c) const {
   auto found = help_lines(c.topic);
   if (found.empty()) return command_result::failed({code::not_found, "no command " + c.topic + " (type help)"});
@@ -87,6 +93,11 @@ command_result command_core::run(const cmd::stats&) const {
   std::vector<std::string> data{engine_stats_line(engine, options_.engine)};
   for (const std::string& name : matrix_.names()) data.push_back(channel_stats_line(*matrix_.find(name)));
   return lines(std::move(data));
+}
+
+command_result command_core::run(const cmd::graph&) const {
+  const auto all = reports();
+  return lines(graph_lines(all));
 }
 
 }  // namespace mixmatrix::server

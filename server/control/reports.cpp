@@ -133,6 +133,28 @@ std::vector<std::string> help_lines(std::string_view topic) {
   return lines;
 }
 
+std::vector<std::string> graph_lines(std::span<const channel_report> channels) {
+  // Names are 1-64 of A-Z a-z 0-9 _ . -, so quoting them is enough for DOT.
+  std::vector<std::string> lines{"digraph mixmatrix {", "  rankdir=LR;", "  node [fontname=\"Helvetica\"];"};
+  for (const auto& r : channels) {
+    const std::string& name = r.channel->name();
+    if (r.mix) {
+      lines.push_back("  \"" + name + "\" [shape=box" + (r.mix->on ? "" : ", color=grey, fontcolor=grey") + "];");
+    } else {
+      lines.push_back("  \"" + name + "\" [shape=ellipse];");
+    }
+  }
+  for (const auto& r : channels) {
+    if (!r.mix) continue;
+    for (const auto& x : r.mix->routes) {
+      lines.push_back("  \"" + x.source->name() + "\" -> \"" + r.channel->name() + "\" [label=\"" +
+                      protocol::format_db(x.gain_db) + " dB\"" + (x.muted ? ", style=dashed" : "") + "];");
+    }
+  }
+  lines.emplace_back("}");
+  return lines;
+}
+
 std::vector<std::string> stopped_lines(const stopped_audio& s) {
   std::vector<std::string> lines;
   if (s.recording) {

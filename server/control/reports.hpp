@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,6 +60,9 @@ std::string engine_stats_line(const engine_report& r, const mixer::engine_config
 std::string channel_stats_line(const mixer::channel& ch);
 /// `help` lines whose syntax starts with `topic` (every line for an empty topic).
 std::vector<std::string> help_lines(std::string_view topic);
+/// `graph`: the scene as Graphviz DOT lines (inputs and mixes as nodes, a route as an edge labelled
+/// with its gain; muted routes dashed, mixes that are off grey).
+std::vector<std::string> graph_lines(std::span<const channel_report> channels);
 /// What `stop` says of what it ended.
 std::vector<std::string> stopped_lines(const stopped_audio& s);
 /// `QUERY MIX SOURCE`: `ON` or `OFF`; `QUERY MIX ALL` (no source): one word per route, in order.

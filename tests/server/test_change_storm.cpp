@@ -85,8 +85,9 @@ TEST_CASE("a change storm with --state: listeners keep their audio, and the last
                   << ms(longest_gap) << " ms (idle: " << ms(quiet_gap) << " ms)");
   CHECK(answered == changes);
   CHECK(saved == changes);
-  // Within the bound, or no worse than what the machine does to an idle server (a loaded CI box).
-  CHECK(longest_gap < std::max<std::chrono::steady_clock::duration>(allowed_gap, 3 * quiet_gap / 2));
+  // Within the bound, or not much worse than what this machine does to an idle server (a loaded CI
+  // box wakes threads late now and then); a stall on the disk (the old way: 142-737 ms) fails both.
+  CHECK(longest_gap < std::max<std::chrono::steady_clock::duration>(allowed_gap, 2 * quiet_gap + 10ms));
 
   server->stop(9);
   server.reset();

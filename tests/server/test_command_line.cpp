@@ -16,7 +16,7 @@ namespace {
 // Runs mixmatrixd to completion with `args`; its exit status and output.
 std::pair<int, std::string> run_server(const std::vector<std::string>& args) {
   const std::string out = temp_dir() + "/out.txt";
-  std::vector<std::string> argv{MIXMATRIXD_PATH};
+  std::vector<std::string> argv{MIXMATRIXD_PATH, "--http", "127.0.0.1:0"};  // parallel tests: never the default port
   argv.insert(argv.end(), args.begin(), args.end());
   child_process p(argv, out);
   const int status = p.wait(10s).value_or(-1);

@@ -28,7 +28,7 @@ TEST_CASE("out of descriptors: new connections are refused, connected clients an
   const auto control = free_port();
   const auto mix_port = free_port();
   child_process server({"prlimit", "--nofile=64", MIXMATRIXD_PATH, "--control", "127.0.0.1:" + std::to_string(control),
-                        "--stream", "127.0.0.1:" + std::to_string(free_port()), "--max-clients", "1000",
+                        "--stream", "127.0.0.1:" + std::to_string(free_port()), "--http", "off", "--max-clients", "1000",
                         "--demo", "--demo-port", std::to_string(mix_port), "--rt-priority", "0"},
                        dir + "/log.txt");
   std::unique_ptr<tcp_client> first;

@@ -58,12 +58,13 @@ TEST_CASE("protected mode: no non-loopback address without a password, unless --
   const auto dir = temp_dir();
   const std::string control = "0.0.0.0:" + std::to_string(free_port());
   const std::string stream = "127.0.0.1:" + std::to_string(free_port());
-  child_process refused({MIXMATRIXD_PATH, "--control", control, "--stream", stream}, dir + "/refused.txt");
+  child_process refused({MIXMATRIXD_PATH, "--control", control, "--stream", stream, "--http", "127.0.0.1:0"},
+                        dir + "/refused.txt");
   CHECK(refused.wait(5s) == 1);
   CHECK(read_file(dir + "/refused.txt").find("protected mode") != std::string::npos);
   for (const std::vector<std::string>& extra :
        {std::vector<std::string>{"--insecure"}, std::vector<std::string>{"--password-file", password_file()}}) {
-    std::vector<std::string> argv{MIXMATRIXD_PATH, "--control", control, "--stream", stream};
+    std::vector<std::string> argv{MIXMATRIXD_PATH, "--control", control, "--stream", stream, "--http", "127.0.0.1:0"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     child_process started(argv, dir + "/started.txt");
     std::this_thread::sleep_for(300ms);

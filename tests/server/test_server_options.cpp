@@ -75,10 +75,14 @@ const std::vector<numeric_flag> numeric_flags{
     {"--listener-timeout", 10, 3600000,
      [](const server_options& o) { return static_cast<std::size_t>(o.listener_timeout.count()); }},
     {"--rt-priority", 0, 99, [](const server_options& o) { return static_cast<std::size_t>(o.rt_priority); }},
+    {"--max-http-clients", 1, 100000, [](const server_options& o) { return o.max_http_clients; }},
+    {"--max-request", 1024, 16777216, [](const server_options& o) { return o.max_request; }},
+    {"--http-idle-timeout", 100, 3600000,
+     [](const server_options& o) { return static_cast<std::size_t>(o.http_idle_timeout.count()); }},
 };
 
-const std::vector<std::string> other_valued_flags{"--control", "--stream",        "--load",     "--state",
-                                                  "--nice",    "--password-file", "--log-level"};
+const std::vector<std::string> other_valued_flags{"--control", "--stream",        "--load",      "--state",
+                                                  "--nice",    "--password-file", "--log-level", "--http"};
 const std::vector<std::string> switches{"--demo", "--insecure", "--help", "--version"};
 
 std::string range_error(const std::string& flag, std::size_t low, std::size_t high,
@@ -194,6 +198,19 @@ TEST_CASE("options: endpoints take IPv4 and bracketed IPv6 and localhost") {
       CHECK(refused({flag, bad}) == "mixmatrixd: " + flag + " takes ADDR:PORT, not '" + bad + "'");
     }
   }
+}
+
+TEST_CASE("options: --http takes ADDR:PORT or off, and counts for protected mode") {
+  CHECK(accepted({}).http->port() == 7780);
+  CHECK(accepted({}).http->address().to_string() == "127.0.0.1");
+  CHECK(accepted({"--http", "127.0.0.1:9090"}).http->port() == 9090);
+  CHECK_FALSE(accepted({"--http", "off"}).http);
+  CHECK(refused({"--http", "nowhere"}) == "mixmatrixd: --http takes ADDR:PORT or off, not 'nowhere'");
+  const parsed_options exposed = parse_server_options({"--http", "0.0.0.0:7780"});
+  CHECK_FALSE(exposed.options);
+  CHECK(exposed.exit_code == 1);
+  CHECK(exposed.message.find("protected mode") != std::string::npos);
+  CHECK(accepted({"--http", "0.0.0.0:7780", "--insecure"}).http->address().to_string() == "0.0.0.0");
 }
 
 TEST_CASE("options: --nice takes -20 to 19") {

@@ -71,7 +71,7 @@ TEST_CASE("kill -9 right after a change: the state file is whole and current, fi
   for (int round = 0; round < 5; ++round) {
     const auto control = free_port();
     child_process server({MIXMATRIXD_PATH, "--control", "127.0.0.1:" + std::to_string(control), "--stream",
-                          "127.0.0.1:" + std::to_string(free_port()), "--state", state},
+                          "127.0.0.1:" + std::to_string(free_port()), "--http", "127.0.0.1:0", "--state", state},
                          dir + "/log.txt");
     std::unique_ptr<control_client> c;
     for (int attempt = 0; attempt < 300 && !c; ++attempt) {
@@ -105,7 +105,7 @@ TEST_CASE("a malformed state file stops the start, names the line, and is left u
   const std::string text = "input add A tone 440\nroute NOWHERE A\n";
   std::ofstream(state) << text;
   child_process server({MIXMATRIXD_PATH, "--control", "127.0.0.1:" + std::to_string(free_port()), "--stream",
-                        "127.0.0.1:" + std::to_string(free_port()), "--state", state},
+                        "127.0.0.1:" + std::to_string(free_port()), "--http", "127.0.0.1:0", "--state", state},
                        dir + "/log.txt");
   CHECK(server.wait(5s) == 1);
   CHECK(read_file(dir + "/log.txt").find("scene.mix:2: route NOWHERE A: no such mix NOWHERE") != std::string::npos);

@@ -33,10 +33,11 @@ reply control_client::command(const std::string& line) {
 }
 
 test_server::test_server(const std::vector<std::string>& extra_args)
-    : control_port(free_port()), stream_port(free_port()) {
+    : control_port(free_port()), stream_port(free_port()), http_port(free_port()) {
   log_path_ = "/tmp/mixmatrix-test-" + std::to_string(::getpid()) + "-" + std::to_string(control_port) + ".log";
   std::vector<std::string> argv{MIXMATRIXD_PATH, "--control", "127.0.0.1:" + std::to_string(control_port), "--stream",
-                                "127.0.0.1:" + std::to_string(stream_port)};
+                                "127.0.0.1:" + std::to_string(stream_port), "--http",
+                                "127.0.0.1:" + std::to_string(http_port)};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   process_ = std::make_unique<child_process>(argv, log_path_);
   for (int attempt = 0; attempt < 500; ++attempt) {

@@ -52,6 +52,7 @@ class test_server {
 
   std::uint16_t control_port;  ///< the control port
   std::uint16_t stream_port;   ///< the stream port
+  std::uint16_t http_port;     ///< the web port
 
  private:
   std::string log_path_;

@@ -100,6 +100,7 @@ TEST_CASE("core: with a password, every command but help, auth and quit is 401 b
                         "watch",
                         "unwatch",
                         "stats",
+                        "graph",
                         "ping"};
   std::set<std::size_t> kinds;
   for (const auto& line : refused) {
