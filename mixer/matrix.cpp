@@ -102,8 +102,9 @@ matrix_status matrix::route(const std::string& mix, const std::string& source, d
   }
   crosspoint x{it->second.ch, gain_db, false};
   // Routed again while still fading out: carry on from the gain it has now.
+  const channel* bus = m->bus.get();  // clang 14 cannot capture a structured binding
   auto fading = std::find_if(fading_.begin(), fading_.end(),
-                             [&](const fading_route& f) { return f.mix == m->bus.get() && f.source == x.source; });
+                             [&](const fading_route& f) { return f.mix == bus && f.source == x.source; });
   if (fading != fading_.end()) {
     x.gain = fading->gain;
     fading_.erase(fading);

@@ -60,29 +60,32 @@ std::string line_reader::take_rest() {
 bool line_reader::take(char c, line& out) {
   if (c == '\n') return finish_line(out);
   if (c == '\0' || discarding_) return false;
-  // One byte over the limit is held in case it is the CR of a CRLF; a second one settles it.
-  if (current_.size() > max_length_) {
+  // CRs are counted, not held: an LF after them drops them all (telnet from a pipe sends CR CR LF);
+  // anything else makes them part of the line.
+  if (c == '\r') {
+    ++crs_;
+    return false;
+  }
+  if (current_.size() + crs_ + 1 > max_length_) {
     out = line{{}, true};
     current_.clear();
+    crs_ = 0;
     discarding_ = true;
     return true;
   }
+  current_.append(crs_, '\r');
+  crs_ = 0;
   current_.push_back(c);
   return false;
 }
 
 bool line_reader::finish_line(line& out) {
+  crs_ = 0;
   if (discarding_) {
     discarding_ = false;
     return false;
   }
-  // Every trailing CR goes: telnet fed from a pipe turns CRLF into CR CR LF.
-  while (!current_.empty() && current_.back() == '\r') current_.pop_back();
-  if (current_.size() > max_length_) {
-    out = line{{}, true};
-  } else {
-    out = line{std::move(current_), false};
-  }
+  out = line{std::move(current_), false};
   current_.clear();
   return true;
 }

@@ -30,7 +30,7 @@ class line_reader {
   /// The bytes not yet framed into a line, unaltered; the reader forgets them.
   std::string take_rest();
   /// Bytes held: the part of a line not yet complete and whatever was not framed yet.
-  std::size_t buffered() const { return current_.size() + pending_.size() - at_; }
+  std::size_t buffered() const { return current_.size() + crs_ + pending_.size() - at_; }
 
  private:
   enum class telnet { data, iac, option, subnegotiation, subnegotiation_iac };
@@ -41,6 +41,7 @@ class line_reader {
 
   std::size_t max_length_;
   std::string current_;
+  std::size_t crs_ = 0;  // CRs after current_, not yet known to end the line or to belong to it
   bool discarding_ = false;
   telnet telnet_ = telnet::data;
   std::string pending_;  // appended, not yet framed from `at_` on

@@ -1,6 +1,6 @@
 #include "server/control/scene_text.hpp"
 
-#include <cstdio>
+#include <charconv>
 
 #include "protocol/values.hpp"
 #include "protocol/words.hpp"
@@ -25,10 +25,12 @@ std::string scene_text(const mixer::matrix& matrix, const channel_ports& ports, 
     if (const auto file = audio.file(name)) {
       text += "input add " + name + " file " + protocol::quote_word(file->path) + (file->loop ? " loop" : "") + "\n";
     } else if (input->source() == mixer::input_kind::tone) {
-      char line[160];
-      std::snprintf(line, sizeof line, "input add %s tone %.9g %.9g\n", name.c_str(), input->tone().hz(),
-                    input->tone().dbfs());
-      text += line;
+      // The shortest text that reads back as the same double: a rounded HZ could reach half the rate.
+      const auto exact = [](double v) {
+        char digits[32];
+        return std::string(digits, std::to_chars(digits, digits + sizeof digits, v).ptr);
+      };
+      text += "input add " + name + " tone " + exact(input->tone().hz()) + " " + exact(input->tone().dbfs()) + "\n";
     } else {
       text += "input add " + name + port_of(name);
       if (input->latency_ms() != default_latency_ms) text += " latency " + std::to_string(input->latency_ms());

@@ -119,3 +119,15 @@ TEST_CASE("line_reader counts what it buffers of an unfinished line") {
   REQUIRE(l);
   CHECK(l->too_long);
 }
+
+TEST_CASE("line_reader takes a line of exactly the limit ending in CR CR LF (found by fuzzing)") {
+  line_reader r(4);
+  r.append("abcd\r\r\nabcde\r\n");
+  auto first = r.next();
+  REQUIRE(first);
+  CHECK_FALSE(first->too_long);
+  CHECK(first->text == "abcd");
+  auto second = r.next();
+  REQUIRE(second);
+  CHECK(second->too_long);
+}
