@@ -8,6 +8,7 @@
 #include "server/log.hpp"
 #include "server/net/endpoint.hpp"
 #include "server/net/http/scene_json.hpp"
+#include "server/net/http/web_message.hpp"
 
 namespace mixmatrix::server {
 namespace {
@@ -77,25 +78,21 @@ void web_session::do_read() {
 void web_session::on_message() {
   const std::string text = beast::buffers_to_string(inbox_.data());
   inbox_.consume(inbox_.size());
-  const json message = json::parse(text, nullptr, false);
-  const auto bad = [this](const std::string& why) {
-    send(result_json(-1, command_result::failed({protocol::code::bad_request, why})), false, false);
+  auto message = ws_.got_text() ? parse_web_message(text)
+                                : protocol::result<web_message>(protocol::failure{
+                                      protocol::code::bad_request, "expected a text message of JSON"});
+  if (!message) {
+    send(result_json(-1, command_result::failed(message.error())), false, false);
     if (++bad_messages_ >= options_.max_bad_lines) return stop();
-    do_read();
-  };
-  if (!ws_.got_text() || !message.is_object()) return bad("expected a JSON object: {\"id\": N, \"cmd\": \"LINE\"}");
-  if (message.contains("monitor")) {
-    const auto& name = message["monitor"];
-    monitor(name.is_string() ? name.get<std::string>() : std::string{});
     return do_read();
   }
-  const auto id = message.find("id");
-  const auto cmd = message.find("cmd");
-  if (id == message.end() || !id->is_number_integer() || cmd == message.end() || !cmd->is_string()) {
-    return bad("expected {\"id\": N, \"cmd\": \"LINE\"}");
-  }
   bad_messages_ = 0;
-  run_command(id->get<long long>(), cmd->get<std::string>());
+  if (const auto* m = std::get_if<web_monitor_request>(&message.value())) {
+    monitor(m->name);
+    return do_read();
+  }
+  const auto& c = std::get<web_command>(message.value());
+  run_command(c.id, c.line);
 }
 
 void web_session::run_command(long long id, const std::string& line) {
