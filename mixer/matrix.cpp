@@ -64,9 +64,7 @@ matrix_status matrix::add_minus(const std::string& name, const std::string& mix,
   if (it == channels_.end()) return not_found("channel", source);
   if (source == mix) return conflict("a mix-minus of " + mix + " cannot take out " + mix + " itself");
   auto bus = std::make_shared<channel>(name, channel_kind::mix, config_);
-  mix_state state{.bus = bus};
-  state.minus = minus_source{m->bus, it->second.ch};
-  channels_.emplace(name, entry{bus, std::move(state)});
+  channels_.emplace(name, entry{bus, mix_state{.bus = bus, .minus = minus_source{m->bus, it->second.ch}}});
   return std::nullopt;
 }
 

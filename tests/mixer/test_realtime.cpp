@@ -29,6 +29,13 @@ void* counted_allocation(std::size_t size) {
 
 void* operator new(std::size_t size) { return counted_allocation(size); }
 void* operator new[](std::size_t size) { return counted_allocation(size); }
+// The nothrow forms too (std::stable_sort's temporary buffer uses them): every form is replaced, so
+// memory from one is never freed by another's (ASan's alloc-dealloc-mismatch).
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  if (armed) allocations_while_armed.fetch_add(1, std::memory_order_relaxed);
+  return std::malloc(size == 0 ? 1 : size);
+}
+void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept { return operator new(size, tag); }
 void operator delete(void* p) noexcept {
   if (armed && p) allocations_while_armed.fetch_add(1, std::memory_order_relaxed);
   std::free(p);
@@ -36,6 +43,8 @@ void operator delete(void* p) noexcept {
 void operator delete[](void* p) noexcept { operator delete(p); }
 void operator delete(void* p, std::size_t) noexcept { operator delete(p); }
 void operator delete[](void* p, std::size_t) noexcept { operator delete(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { operator delete(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { operator delete(p); }
 
 using namespace mixmatrix::mixer;
 
