@@ -50,6 +50,10 @@ class channel {
   mixer::meter& meter() { return meter_; }
   /// Levels over the last 100 ms.
   const mixer::meter& meter() const { return meter_; }
+  /// Engine thread: the larger channel peak of this block's bus (a duck's key level).
+  float block_peak() const { return block_peak_; }
+  /// Engine thread: records the peak of this block's bus.
+  void set_block_peak(float peak) { block_peak_ = peak; }
   /// The channel's counters.
   channel_counters& counters() { return counters_; }
   /// The channel's counters.
@@ -61,6 +65,7 @@ class channel {
   block_broadcast output_;
   std::vector<float> bus_;
   mixer::meter meter_;
+  float block_peak_ = 0.0f;
   channel_counters counters_;
 };
 

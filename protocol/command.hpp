@@ -37,10 +37,16 @@ struct add_file_input {
 };
 /// `input remove NAME`
 struct remove_input { std::string name; };
-/// `mix add NAME [port PORT]`
+/// MIX and SOURCE of `mix add NAME minus MIX SOURCE`.
+struct minus_of {
+  std::string mix;
+  std::string source;
+};
+/// `mix add NAME [port PORT]`, or with `minus MIX SOURCE` a mix-minus: MIX without SOURCE.
 struct add_mix {
   std::string name;
   std::optional<std::uint16_t> port;
+  std::optional<minus_of> minus{};
 };
 /// `mix remove NAME`
 struct remove_mix { std::string name; };
@@ -71,6 +77,26 @@ struct mute {
   std::string mix;
   std::string source;
   bool muted = true;
+};
+/// `pan MIX SOURCE POS`: from -100 (left) to 100 (right).
+struct pan {
+  std::string mix;
+  std::string source;
+  double position = 0.0;
+};
+/// `duck MIX SOURCE [DB] [threshold DBFS] [attack MS] [release MS]`, with the contract's defaults.
+struct duck {
+  std::string mix;
+  std::string source;
+  double db = -15.0;
+  double threshold_dbfs = -40.0;
+  std::uint32_t attack_ms = 20;
+  std::uint32_t release_ms = 500;
+};
+/// `unduck MIX SOURCE`
+struct unduck {
+  std::string mix;
+  std::string source;
 };
 /// Kamaelia's `SWITCH MIX SOURCE|ALL ON|OFF|ONLY`; no source means ALL.
 struct kamaelia_switch {
@@ -142,7 +168,8 @@ struct quit {};
 /// Any parsed control command.
 using command = std::variant<cmd::help, cmd::list, cmd::show, cmd::add_network_input, cmd::add_tone_input,
                              cmd::add_file_input, cmd::remove_input, cmd::add_mix, cmd::remove_mix, cmd::switch_mix,
-                             cmd::route, cmd::unroute, cmd::gain, cmd::mute, cmd::kamaelia_switch,
+                             cmd::route, cmd::unroute, cmd::gain, cmd::mute, cmd::pan, cmd::duck, cmd::unduck,
+                             cmd::kamaelia_switch,
                              cmd::kamaelia_query, cmd::meters, cmd::record, cmd::play, cmd::devices, cmd::stop,
                              cmd::save, cmd::load, cmd::begin_salvo, cmd::commit_salvo, cmd::abort_salvo, cmd::watch,
                              cmd::unwatch, cmd::stats, cmd::graph, cmd::auth, cmd::ping, cmd::quit>;

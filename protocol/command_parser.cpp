@@ -18,6 +18,7 @@ class cursor {
   bool done() const { return at_ >= words_.size(); }
   std::size_t left() const { return done() ? 0 : words_.size() - at_; }
   const std::string& take() { return words_[at_++]; }
+  const std::string& next() const { return words_[at_]; }
   bool take_keyword(std::string_view keyword) {
     if (done() || !equals_ignoring_case(words_[at_], keyword)) return false;
     ++at_;
@@ -81,18 +82,36 @@ result<command> parse_input(cursor& c) {
   return syntax("input add ... | input remove NAME");
 }
 
+// MIX SOURCE for route, unroute, mute, unmute, pan, duck, unduck and mix-minus.
+result<std::pair<std::string, std::string>> parse_crosspoint(cursor& c) {
+  auto mix = parse_name(c.take());
+  if (!mix) return mix.error();
+  auto source = parse_name(c.take());
+  if (!source) return source.error();
+  return std::pair{mix.value(), source.value()};
+}
+
 result<command> parse_mix(cursor& c) {
-  constexpr std::string_view usage = "mix add NAME [port PORT] | mix remove NAME | mix on NAME | mix off NAME";
+  constexpr std::string_view usage =
+      "mix add NAME [port PORT] | mix add NAME minus MIX SOURCE [port PORT] | mix remove NAME | mix on NAME | "
+      "mix off NAME";
   if (c.take_keyword("add")) {
-    if (c.left() != 1 && c.left() != 3) return syntax(usage);
+    if (c.done()) return syntax(usage);
     auto name = parse_name(c.take());
     if (!name) return name.error();
     cmd::add_mix mix{name.value(), std::nullopt};
-    if (!c.done()) {
-      if (!c.take_keyword("port")) return syntax(usage);
-      auto port = parse_port(c.take());
-      if (!port) return port.error();
-      mix.port = port.value();
+    while (!c.done()) {
+      if (!mix.port && c.left() >= 2 && c.take_keyword("port")) {
+        auto port = parse_port(c.take());
+        if (!port) return port.error();
+        mix.port = port.value();
+      } else if (!mix.minus && c.left() >= 3 && c.take_keyword("minus")) {
+        auto xp = parse_crosspoint(c);
+        if (!xp) return xp.error();
+        mix.minus = cmd::minus_of{xp.value().first, xp.value().second};
+      } else {
+        return syntax(usage);
+      }
     }
     return mix;
   }
@@ -105,15 +124,6 @@ result<command> parse_mix(cursor& c) {
     return cmd::switch_mix{name.value(), verb == "on"};
   }
   return syntax(usage);
-}
-
-// MIX SOURCE for route, unroute, mute and unmute.
-result<std::pair<std::string, std::string>> parse_crosspoint(cursor& c) {
-  auto mix = parse_name(c.take());
-  if (!mix) return mix.error();
-  auto source = parse_name(c.take());
-  if (!source) return source.error();
-  return std::pair{mix.value(), source.value()};
 }
 
 result<command> parse_route(cursor& c) {
@@ -143,6 +153,50 @@ result<command> parse_gain(cursor& c) {
   if (!db) return db.error();
   g.db = db.value();
   return g;
+}
+
+result<command> parse_pan(cursor& c) {
+  if (c.left() != 3) return syntax("pan MIX SOURCE POS");
+  auto xp = parse_crosspoint(c);
+  if (!xp) return xp.error();
+  auto position = parse_number(c.take(), -100.0, 100.0, "pan position");
+  if (!position) return position.error();
+  return cmd::pan{xp.value().first, xp.value().second, position.value()};
+}
+
+result<command> parse_duck(cursor& c) {
+  constexpr std::string_view usage = "duck MIX SOURCE [DB] [threshold DBFS] [attack MS] [release MS]";
+  if (c.left() < 2) return syntax(usage);
+  auto xp = parse_crosspoint(c);
+  if (!xp) return xp.error();
+  cmd::duck d{xp.value().first, xp.value().second};
+  auto is_keyword = [](const std::string& w) {
+    return equals_ignoring_case(w, "threshold") || equals_ignoring_case(w, "attack") || equals_ignoring_case(w, "release");
+  };
+  if (!c.done() && !is_keyword(c.next())) {
+    auto db = parse_number(c.take(), -100.0, 0.0, "duck depth (dB)");
+    if (!db) return db.error();
+    d.db = db.value();
+  }
+  while (!c.done()) {
+    if (c.left() < 2) return syntax(usage);
+    if (c.take_keyword("threshold")) {
+      auto level = parse_number(c.take(), -100.0, 0.0, "threshold (dBFS)");
+      if (!level) return level.error();
+      d.threshold_dbfs = level.value();
+    } else if (c.take_keyword("attack")) {
+      auto ms = parse_count(c.take(), 0, 10000, "attack (ms)");
+      if (!ms) return ms.error();
+      d.attack_ms = ms.value();
+    } else if (c.take_keyword("release")) {
+      auto ms = parse_count(c.take(), 0, 60000, "release (ms)");
+      if (!ms) return ms.error();
+      d.release_ms = ms.value();
+    } else {
+      return syntax(usage);
+    }
+  }
+  return d;
 }
 
 // SOURCE or the keyword ALL (nullopt).
@@ -201,14 +255,17 @@ result<command> parse_command(const std::vector<std::string>& words) {
   if (is("input")) return parse_input(c);
   if (is("mix")) return parse_mix(c);
   if (is("route")) return parse_route(c);
-  if (is("unroute") || is("mute") || is("unmute")) {
+  if (is("unroute") || is("mute") || is("unmute") || is("unduck")) {
     if (c.left() != 2) return syntax(std::string(verb) + " MIX SOURCE");
     auto xp = parse_crosspoint(c);
     if (!xp) return xp.error();
     auto [mix, source] = xp.value();
     if (is("unroute")) return cmd::unroute{mix, source};
+    if (is("unduck")) return cmd::unduck{mix, source};
     return cmd::mute{mix, source, is("mute")};
   }
+  if (is("pan")) return parse_pan(c);
+  if (is("duck")) return parse_duck(c);
   if (is("gain")) return parse_gain(c);
   if (is("switch")) return parse_switch(c);
   if (is("query")) return parse_query(c);

@@ -69,6 +69,12 @@ std::string format_db(double db) {
   return text;
 }
 
+std::string format_number(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", v);
+  return text;
+}
+
 bool equals_constant_time(std::string_view given, std::string_view secret) {
   unsigned difference = given.size() == secret.size() ? 0u : 1u;
   for (std::size_t i = 0; i < given.size(); ++i) {

@@ -28,6 +28,8 @@ result<std::uint32_t> parse_count(std::string_view word, std::uint32_t low, std:
                                   std::string_view what);
 /// dB as the protocol prints it: `-6.00`, `0.00`, `-inf`.
 std::string format_db(double db);
+/// A plain number in its shortest form, up to six significant digits: `50`, `-12.5`.
+std::string format_number(double v);
 /// True when `given` equals `secret`, in time that depends only on their lengths (no early exit).
 bool equals_constant_time(std::string_view given, std::string_view secret);
 /// True when two words are equal ignoring ASCII case.

@@ -14,6 +14,7 @@ struct avx2_vector {
   static f load(const float* p) { return _mm256_loadu_ps(p); }
   static void store(float* p, f a) { _mm256_storeu_ps(p, a); }
   static f set1(float x) { return _mm256_set1_ps(x); }
+  static f set2(float l, float r) { return _mm256_setr_ps(l, r, l, r, l, r, l, r); }
   static f add(f a, f b) { return _mm256_add_ps(a, b); }
   static f mul(f a, f b) { return _mm256_mul_ps(a, b); }
   static f madd(f a, f b, f c) { return _mm256_fmadd_ps(a, b, c); }

@@ -14,6 +14,7 @@ struct avx512_vector {
   static f load(const float* p) { return _mm512_loadu_ps(p); }
   static void store(float* p, f a) { _mm512_storeu_ps(p, a); }
   static f set1(float x) { return _mm512_set1_ps(x); }
+  static f set2(float l, float r) { return _mm512_setr_ps(l, r, l, r, l, r, l, r, l, r, l, r, l, r, l, r); }
   static f add(f a, f b) { return _mm512_add_ps(a, b); }
   static f mul(f a, f b) { return _mm512_mul_ps(a, b); }
   static f madd(f a, f b, f c) { return _mm512_fmadd_ps(a, b, c); }

@@ -13,8 +13,8 @@ struct channel_levels {
 
 /// The arithmetic of mixing for one instruction set, as pure functions over interleaved stereo
 /// samples (`samples` counts both channels and is even). Real-time safe: no allocation, no locks.
-/// Pointers need no alignment. Inputs are finite. A ramp runs linearly per frame from `from`,
-/// reaching `to` exactly on the last frame.
+/// Pointers need no alignment but start on a frame (a left sample). Inputs are finite. A ramp runs
+/// linearly per frame from `from`, reaching `to` exactly on the last frame.
 struct kernel_set {
   const char* name;
   /// out = in / 32768 (exact).
@@ -24,8 +24,18 @@ struct kernel_set {
   /// acc += sum of gains[i] * (sources[i] / 32768) for int16 sources: s16_to_float and mix in one pass.
   void (*mix_s16)(float* acc, const std::int16_t* const* sources, const float* gains, std::size_t count,
                   std::size_t samples);
+  /// acc += sum of (left[i], right[i]) * sources[i] channel by channel (panned), sources added in
+  /// order; with left == right, the very arithmetic of mix.
+  void (*mix_stereo)(float* acc, const float* const* sources, const float* left, const float* right,
+                     std::size_t count, std::size_t samples);
   /// acc += gain * source, the gain ramped per frame.
   void (*mix_ramp)(float* acc, const float* source, std::size_t samples, float from, float to);
+  /// acc += (left, right) * source, each channel's gain ramped per frame; with equal channels, the
+  /// very arithmetic of mix_ramp.
+  void (*mix_ramp_stereo)(float* acc, const float* source, std::size_t samples, float from_left, float to_left,
+                          float from_right, float to_right);
+  /// out = acc + gain * source (a mix-minus: a sum less one crosspoint, in one pass).
+  void (*mix_into)(float* out, const float* acc, const float* source, float gain, std::size_t samples);
   /// buf *= gain, the gain ramped per frame.
   void (*apply_gain)(float* buf, std::size_t samples, float from, float to);
   /// out = round(in * 32768) saturated to int16; returns how many samples saturated.

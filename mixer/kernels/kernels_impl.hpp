@@ -2,7 +2,8 @@
 
 // The kernels, written once over a vector type V that each instruction set's translation unit
 // defines (scalar.cpp, sse2.cpp, avx2.cpp, avx512.cpp) before including this file. V provides:
-//   width; using f (float lanes), i (int32 lanes); load, store, set1, add, mul, madd (a*b+c: fused
+//   width; using f (float lanes), i (int32 lanes); load, store, set1, set2 (left, right, left, ...:
+//   lanes alternate channels, as interleaved samples do), add, mul, madd (a*b+c: fused
 //   where the set has FMA), abs, max, min, lane_offsets (1,1,2,2,3,3,...: the frame of each lane
 //   counted from 1), load_s16 (width int16 to float), to_int (round to nearest even), store_s16
 //   (width int32 to int16, saturating), count_outside (lanes < -32768 or > 32767), to_array.
@@ -106,30 +107,90 @@ void mix_s16(float* acc, const std::int16_t* const* sources, const float* gains,
   }
 }
 
-// Walks a ramp: the gain of frame f (from 0) is from + step * (f + 1), the last frame gets `to`
-// exactly; `each_vector(i, gains)` and `each_sample(i, gain)` do the work at sample i.
+// mix with a gain per channel: the gain vectors alternate left and right, as the samples do.
+template <class V>
+void mix_stereo(float* acc, const float* const* sources, const float* left, const float* right, std::size_t count,
+                std::size_t samples) {
+  std::size_t s = 0;
+  for (; s + 4 <= count; s += 4) {
+    const float* a = sources[s];
+    const float* b = sources[s + 1];
+    const float* c = sources[s + 2];
+    const float* d = sources[s + 3];
+    const auto ga = V::set2(left[s], right[s]);
+    const auto gb = V::set2(left[s + 1], right[s + 1]);
+    const auto gc = V::set2(left[s + 2], right[s + 2]);
+    const auto gd = V::set2(left[s + 3], right[s + 3]);
+    std::size_t i = 0;
+    for (; i + V::width <= samples; i += V::width) {
+      auto x = V::load(acc + i);
+      x = V::madd(ga, V::load(a + i), x);
+      x = V::madd(gb, V::load(b + i), x);
+      x = V::madd(gc, V::load(c + i), x);
+      x = V::madd(gd, V::load(d + i), x);
+      V::store(acc + i, x);
+    }
+    for (; i < samples; ++i) {
+      const float* g = i % 2 ? right : left;
+      float x = acc[i];
+      x = V::madd1(g[s], a[i], x);
+      x = V::madd1(g[s + 1], b[i], x);
+      x = V::madd1(g[s + 2], c[i], x);
+      x = V::madd1(g[s + 3], d[i], x);
+      acc[i] = x;
+    }
+  }
+  for (; s < count; ++s) {
+    const float* a = sources[s];
+    const auto ga = V::set2(left[s], right[s]);
+    std::size_t i = 0;
+    for (; i + V::width <= samples; i += V::width) V::store(acc + i, V::madd(ga, V::load(a + i), V::load(acc + i)));
+    for (; i < samples; ++i) acc[i] = V::madd1(i % 2 ? right[s] : left[s], a[i], acc[i]);
+  }
+}
+
+// Walks a ramp of each channel: the gain of frame f (from 0) is from + step * (f + 1), the last
+// frame gets `to` exactly; `each_vector(i, gains)` and `each_sample(i, gain)` do the work at
+// sample i. With equal channels every lane computes what a mono ramp would.
 template <class V, class VectorStep, class SampleStep>
-void ramp(std::size_t samples, float from, float to, VectorStep each_vector, SampleStep each_sample) {
+void ramp(std::size_t samples, const float (&from)[2], const float (&to)[2], VectorStep each_vector,
+          SampleStep each_sample) {
   const std::size_t frames = samples / 2;
   if (frames == 0) return;
-  const float step = (to - from) / static_cast<float>(frames);
+  const float step[2] = {(to[0] - from[0]) / static_cast<float>(frames), (to[1] - from[1]) / static_cast<float>(frames)};
+  const auto start = V::set2(from[0], from[1]);
+  const auto slope = V::set2(step[0], step[1]);
   const std::size_t body = samples - 2;
   std::size_t i = 0;
   for (; i + V::width <= body; i += V::width) {
     const auto frame = V::add(V::set1(static_cast<float>(i / 2)), V::lane_offsets());
-    each_vector(i, V::add(V::set1(from), V::mul(V::set1(step), frame)));
+    each_vector(i, V::add(start, V::mul(slope, frame)));
   }
-  for (; i < body; ++i) each_sample(i, from + step * static_cast<float>(i / 2 + 1));
-  each_sample(body, to);
-  each_sample(body + 1, to);
+  for (; i < body; ++i) each_sample(i, from[i % 2] + step[i % 2] * static_cast<float>(i / 2 + 1));
+  each_sample(body, to[0]);
+  each_sample(body + 1, to[1]);
+}
+
+template <class V>
+void mix_ramp_stereo(float* acc, const float* source, std::size_t samples, float from_left, float to_left,
+                     float from_right, float to_right) {
+  ramp<V>(
+      samples, {from_left, from_right}, {to_left, to_right},
+      [&](std::size_t i, auto gain) { V::store(acc + i, V::madd(gain, V::load(source + i), V::load(acc + i))); },
+      [&](std::size_t i, float gain) { acc[i] = V::madd1(gain, source[i], acc[i]); });
 }
 
 template <class V>
 void mix_ramp(float* acc, const float* source, std::size_t samples, float from, float to) {
-  ramp<V>(
-      samples, from, to,
-      [&](std::size_t i, auto gain) { V::store(acc + i, V::madd(gain, V::load(source + i), V::load(acc + i))); },
-      [&](std::size_t i, float gain) { acc[i] = V::madd1(gain, source[i], acc[i]); });
+  mix_ramp_stereo<V>(acc, source, samples, from, to, from, to);
+}
+
+template <class V>
+void mix_into(float* out, const float* acc, const float* source, float gain, std::size_t samples) {
+  const auto g = V::set1(gain);
+  std::size_t i = 0;
+  for (; i + V::width <= samples; i += V::width) V::store(out + i, V::madd(g, V::load(source + i), V::load(acc + i)));
+  for (; i < samples; ++i) out[i] = V::madd1(gain, source[i], acc[i]);
 }
 
 template <class V>
@@ -143,7 +204,7 @@ void apply_gain(float* buf, std::size_t samples, float from, float to) {
     return;
   }
   ramp<V>(
-      samples, from, to, [&](std::size_t i, auto gain) { V::store(buf + i, V::mul(V::load(buf + i), gain)); },
+      samples, {from, from}, {to, to}, [&](std::size_t i, auto gain) { V::store(buf + i, V::mul(V::load(buf + i), gain)); },
       [&](std::size_t i, float gain) { buf[i] *= gain; });
 }
 
@@ -197,8 +258,9 @@ channel_levels measure(const float* in, std::size_t samples) {
 
 template <class V>
 constexpr kernel_set make_kernel_set(const char* name) {
-  return kernel_set{name,           &s16_to_float<V>, &mix<V>,         &mix_s16<V>,
-                    &mix_ramp<V>,   &apply_gain<V>,   &float_to_s16<V>, &measure<V>};
+  return kernel_set{name,           &s16_to_float<V>,    &mix<V>,          &mix_s16<V>, &mix_stereo<V>,
+                    &mix_ramp<V>,   &mix_ramp_stereo<V>, &mix_into<V>,     &apply_gain<V>,
+                    &float_to_s16<V>, &measure<V>};
 }
 
 }  // namespace mixmatrix::mixer::kernels_impl

@@ -16,6 +16,7 @@ struct scalar_vector {
   static f load(const float* p) { return {{p[0], p[1]}}; }
   static void store(float* p, f a) { p[0] = a.v[0]; p[1] = a.v[1]; }
   static f set1(float x) { return {{x, x}}; }
+  static f set2(float l, float r) { return {{l, r}}; }
   static f add(f a, f b) { return {{a.v[0] + b.v[0], a.v[1] + b.v[1]}}; }
   static f mul(f a, f b) { return {{a.v[0] * b.v[0], a.v[1] * b.v[1]}}; }
   static float madd1(float a, float b, float c) { return a * b + c; }

@@ -13,6 +13,7 @@ struct sse2_vector {
   static f load(const float* p) { return _mm_loadu_ps(p); }
   static void store(float* p, f a) { _mm_storeu_ps(p, a); }
   static f set1(float x) { return _mm_set1_ps(x); }
+  static f set2(float l, float r) { return _mm_setr_ps(l, r, l, r); }
   static f add(f a, f b) { return _mm_add_ps(a, b); }
   static f mul(f a, f b) { return _mm_mul_ps(a, b); }
   static f madd(f a, f b, f c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }

@@ -45,12 +45,20 @@ command_result command_core::add_input(std::shared_ptr<mixer::input_channel> inp
 }
 
 command_result command_core::remove_channel(const std::string& name, mixer::channel_kind kind) {
-  auto ch = matrix_.find(name);
+  // Mix-minuses taken from or without the channel go with it, and are served no more either.
+  std::vector<std::shared_ptr<mixer::channel>> gone;
+  for (const std::string& n : matrix_.removed_with(name)) {
+    if (auto ch = matrix_.find(n)) gone.push_back(std::move(ch));
+  }
   if (auto e = matrix_.remove(name, kind)) return command_result::failed(to_failure(*e));
   publish_plan();
-  for (auto* observer : services_.observers) observer->on_channel_removed(*ch);
-  services_.audio.forget(name);
-  return command_result::done();
+  std::string also;
+  for (const auto& ch : gone) {
+    for (auto* observer : services_.observers) observer->on_channel_removed(*ch);
+    services_.audio.forget(ch->name());
+    if (ch->name() != name) also += " " + ch->name();
+  }
+  return also.empty() ? command_result::done() : command_result::done("also removed" + also);
 }
 
 command_result command_core::run(const cmd::add_network_input& c) {
@@ -74,7 +82,8 @@ command_result command_core::run(const cmd::remove_input& c) {
 
 command_result command_core::run(const cmd::add_mix& c) {
   if (reserved_.contains(c.name)) return command_result::failed({code::conflict, "name " + c.name + " exists"});
-  if (auto e = matrix_.add_mix(c.name)) return command_result::failed(to_failure(*e));
+  const auto added = c.minus ? matrix_.add_minus(c.name, c.minus->mix, c.minus->source) : matrix_.add_mix(c.name);
+  if (added) return command_result::failed(to_failure(*added));
   publish_plan();
   if (c.port) {
     if (auto refused = services_.ports.open(matrix_.find(c.name), *c.port)) {

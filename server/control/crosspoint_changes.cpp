@@ -55,6 +55,11 @@ std::optional<failure> apply_crosspoint_change(mixer::matrix& matrix, const prot
     return status(x->source ? matrix.set_gain(x->mix, *x->source, x->db) : matrix.set_master(x->mix, x->db));
   }
   if (const auto* x = std::get_if<cmd::mute>(&c)) return status(matrix.set_muted(x->mix, x->source, x->muted));
+  if (const auto* x = std::get_if<cmd::pan>(&c)) return status(matrix.set_pan(x->mix, x->source, x->position));
+  if (const auto* x = std::get_if<cmd::duck>(&c)) {
+    return status(matrix.set_duck(x->mix, x->source, {x->db, x->threshold_dbfs, x->attack_ms, x->release_ms}));
+  }
+  if (const auto* x = std::get_if<cmd::unduck>(&c)) return status(matrix.remove_duck(x->mix, x->source));
   if (const auto* x = std::get_if<cmd::switch_mix>(&c)) return status(matrix.set_on(x->name, x->on));
   if (const auto* x = std::get_if<cmd::kamaelia_switch>(&c)) return kamaelia_switch(matrix, *x);
   return failure{code::internal, "not a crosspoint change"};

@@ -12,7 +12,7 @@ namespace mixmatrix::server {
 protocol::failure to_failure(const mixer::matrix_error& e);
 
 /// Applies one change that touches only crosspoints and mix states (route, unroute, gain, mute,
-/// mix on/off, SWITCH: the commands a salvo may hold) to `matrix`, which may be a scratch copy;
+/// pan, duck, unduck, mix on/off, SWITCH: the commands a salvo may hold) to `matrix`, which may be a scratch copy;
 /// the failure when it does not apply. Publishes nothing.
 std::optional<protocol::failure> apply_crosspoint_change(mixer::matrix& matrix, const protocol::command& c);
 

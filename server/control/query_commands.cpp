@@ -21,8 +21,10 @@ command_result no_channel(const std::string& name) {
 }  // namespace
 
 channel_report command_core::report_of(const std::string& name) const {
+  const mixer::mix_state* mix = matrix_.find_mix(name);
   return {matrix_.find(name),
-          matrix_.find_mix(name),
+          mix,
+          mix && mix->minus ? matrix_.find_mix(mix->minus->mix->name()) : nullptr,
           matrix_.find_input(name),
           services_.ports.port_of(name),
           services_.audio.recording(name),

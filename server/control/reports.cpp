@@ -39,18 +39,36 @@ void add_local_audio(const channel_report& r, std::vector<std::string>& lines) {
   }
 }
 
+// `pan=POS` only for a panned crosspoint, so an unpanned mix reads as it always did.
+std::string route_line(const mixer::crosspoint& x) {
+  std::string line = "route " + x.source->name() + " gain=" + protocol::format_db(x.gain_db) + " muted=" + yes_no(x.muted);
+  if (x.pan != 0.0) line += " pan=" + protocol::format_number(x.pan);
+  return line;
+}
+
+std::string duck_line(const mixer::duck& d) {
+  return "duck " + d.source->name() + " db=" + protocol::format_db(d.params.depth_db) +
+         " threshold=" + protocol::format_db(d.params.threshold_dbfs) + " attack_ms=" + n(d.params.attack_ms) +
+         " release_ms=" + n(d.params.release_ms);
+}
+
 std::vector<std::string> describe_mix(const channel_report& r, bool detailed, const std::string& port,
                                       const std::string& listeners) {
   const auto& mix = *r.mix;
   const auto& c = r.channel->counters();
-  const std::string head = "mix " + r.channel->name() + " state=" + (mix.on ? "on" : "off");
-  if (!detailed) return {head + " sources=" + n(mix.routes.size()) + listeners + port};
+  std::string head = "mix " + r.channel->name() + " state=" + (mix.on ? "on" : "off");
+  std::size_t sources = mix.routes.size();
+  if (mix.minus) {
+    head += " of=" + mix.minus->mix->name() + " minus=" + mix.minus->source->name();
+    // What it carries: its mix's crosspoints but the one it takes out.
+    sources = r.minus_of ? r.minus_of->routes.size() - (r.minus_of->find(mix.minus->source->name()) ? 1 : 0) : 0;
+  }
+  if (!detailed) return {head + " sources=" + n(sources) + listeners + port};
   std::vector<std::string> lines{head + " gain=" + protocol::format_db(mix.master_db) + listeners + port +
                                  " frames=" + n(c.frames.load()) + " clips=" + n(c.clips.load()) +
                                  " drops=" + n(c.dropped_blocks.load())};
-  for (const auto& x : mix.routes) {
-    lines.push_back("route " + x.source->name() + " gain=" + protocol::format_db(x.gain_db) + " muted=" + yes_no(x.muted));
-  }
+  for (const auto& x : mix.routes) lines.push_back(route_line(x));
+  for (const auto& d : mix.ducks) lines.push_back(duck_line(d));
   add_local_audio(r, lines);
   return lines;
 }

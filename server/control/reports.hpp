@@ -29,6 +29,7 @@ struct channel_meters {
 struct channel_report {
   std::shared_ptr<mixer::channel> channel;
   const mixer::mix_state* mix = nullptr;           ///< for a mix
+  const mixer::mix_state* minus_of = nullptr;      ///< for a mix-minus: the mix it is taken from
   std::shared_ptr<mixer::input_channel> input;     ///< for an input
   std::optional<std::uint16_t> port;
   std::optional<recording_status> recording;

@@ -111,6 +111,70 @@ TEST_CASE("every kernel set this CPU runs matches the scalar reference") {
           check_within_one_lsb(k, fused, separate);
         }
 
+        // panned mix of 1..7 sources: per-channel gains, and with equal channels exactly mix.
+        for (std::size_t count = 1; count <= 7; ++count) {
+          std::vector<std::vector<float>> sources;
+          std::vector<const float*> pointers;
+          std::vector<float> left, right;
+          for (std::size_t s = 0; s < count; ++s) {
+            sources.push_back(random_floats(n + off, 1.0f, static_cast<unsigned>(s + 11)));
+            pointers.push_back(sources.back().data() + off);
+            left.push_back(0.2f + 0.3f * static_cast<float>(s));
+            right.push_back(1.1f - 0.15f * static_cast<float>(s));
+          }
+          auto got = random_floats(n + off, 0.5f, 98);
+          auto want = got;
+          k.mix_stereo(got.data() + off, pointers.data(), left.data(), right.data(), count, n);
+          ref.mix_stereo(want.data() + off, pointers.data(), left.data(), right.data(), count, n);
+          if (std::string(k.name) == "sse2") CHECK(got == want);
+          check_within_one_lsb(k, got, want);
+          // Each channel on its own is a mono mix with that channel's gains.
+          for (int c = 0; c < 2; ++c) {
+            auto mono = random_floats(n + off, 0.5f, 98);
+            k.mix(mono.data() + off, pointers.data(), c == 0 ? left.data() : right.data(), count, n);
+            for (std::size_t i = off + static_cast<std::size_t>(c); i < n + off; i += 2) CHECK(got[i] == mono[i]);
+          }
+          auto equal = random_floats(n + off, 0.5f, 97);
+          auto plain = equal;
+          k.mix_stereo(equal.data() + off, pointers.data(), left.data(), left.data(), count, n);
+          k.mix(plain.data() + off, pointers.data(), left.data(), count, n);
+          CHECK(equal == plain);
+        }
+
+        // mix_into: a sum less one source, in one pass, as a copy and a mix would give it.
+        {
+          const auto sum = random_floats(n + off, 1.0f, 21);
+          const auto source = random_floats(n + off, 1.0f, 22);
+          std::vector<float> got(n + off, 0.0f), want(n + off, 0.0f);
+          auto copied = sum;
+          k.mix_into(got.data() + off, sum.data() + off, source.data() + off, -0.7f, n);
+          ref.mix_into(want.data() + off, sum.data() + off, source.data() + off, -0.7f, n);
+          const float* src = source.data() + off;
+          const float g = -0.7f;
+          k.mix(copied.data() + off, &src, &g, 1, n);
+          for (std::size_t i = off; i < n + off; ++i) CHECK(got[i] == copied[i]);
+          check_within_one_lsb(k, got, want);
+        }
+
+        // stereo ramps: per-channel, and with equal channels exactly mix_ramp.
+        {
+          const auto source = random_floats(n + off, 1.0f, 31);
+          auto got = random_floats(n + off, 0.5f, 32);
+          auto want = got;
+          auto mono = got;
+          auto equal = got;
+          k.mix_ramp_stereo(got.data() + off, source.data() + off, n, 0.1f, 1.7f, 1.0f, 0.0f);
+          ref.mix_ramp_stereo(want.data() + off, source.data() + off, n, 0.1f, 1.7f, 1.0f, 0.0f);
+          check_within_one_lsb(k, got, want);
+          k.mix_ramp(mono.data() + off, source.data() + off, n, 0.1f, 1.7f);
+          for (std::size_t i = off; i < n + off; i += 2) CHECK(got[i] == mono[i]);
+          auto mono_right = random_floats(n + off, 0.5f, 32);
+          k.mix_ramp(mono_right.data() + off, source.data() + off, n, 1.0f, 0.0f);
+          for (std::size_t i = off + 1; i < n + off; i += 2) CHECK(got[i] == mono_right[i]);
+          k.mix_ramp_stereo(equal.data() + off, source.data() + off, n, 0.1f, 1.7f, 0.1f, 1.7f);
+          CHECK(equal == mono);
+        }
+
         // ramps, into a bus and applied to a bus.
         const auto source = random_floats(n + off, 1.0f, 3);
         auto got = random_floats(n + off, 0.5f, 4);
@@ -163,6 +227,13 @@ TEST_CASE("mix_ramp ramps per frame and ends on its target") {
   std::vector<float> src(8, 1.0f);
   scalar_kernels().mix_ramp(ramp.data(), src.data(), 8, 0.0f, 1.0f);  // 4 frames: 0.25, 0.5, 0.75, 1.0
   CHECK(ramp == std::vector<float>{0.25f, 0.25f, 0.5f, 0.5f, 0.75f, 0.75f, 1.0f, 1.0f});
+}
+
+TEST_CASE("mix_ramp_stereo ramps each channel per frame and ends on its targets") {
+  std::vector<float> acc(8, 0.0f);
+  std::vector<float> src(8, 1.0f);
+  scalar_kernels().mix_ramp_stereo(acc.data(), src.data(), 8, 0.0f, 1.0f, 1.0f, 0.0f);
+  CHECK(acc == std::vector<float>{0.25f, 0.75f, 0.5f, 0.5f, 0.75f, 0.25f, 1.0f, 0.0f});
 }
 
 TEST_CASE("the fastest set is in use unless another is chosen") {

@@ -12,7 +12,7 @@ namespace {
 // A plan whose routes vector doubles as a canary: its size is the plan's number.
 std::shared_ptr<mix_plan> numbered_plan(std::uint32_t n) {
   auto plan = std::make_shared<mix_plan>();
-  plan->routes.resize(n % 64 + 1, route_step{nullptr, nullptr, static_cast<float>(n)});
+  plan->routes.resize(n % 64 + 1, route_step{nullptr, nullptr, {static_cast<float>(n), static_cast<float>(n)}, 0});
   return plan;
 }
 }  // namespace
@@ -24,10 +24,10 @@ TEST_CASE("acquire returns the newest plan, and older plans are freed once unuse
   std::weak_ptr<const mix_plan> first_watch = first;
   e.publish(first);
   first.reset();
-  CHECK(e.acquire()->routes[0].target == 1.0f);
+  CHECK(e.acquire()->routes[0].target[0] == 1.0f);
   e.publish(numbered_plan(2));
   CHECK_FALSE(first_watch.expired());  // the engine still uses it
-  CHECK(e.acquire()->routes[0].target == 2.0f);
+  CHECK(e.acquire()->routes[0].target[0] == 2.0f);
   e.collect();
   CHECK(first_watch.expired());
   CHECK(e.held() == 1);
@@ -50,8 +50,8 @@ TEST_CASE("plan_exchange stress: the engine never reads a freed plan") {
     std::uint64_t ticks = 0;
     while (!done) {
       const mix_plan* plan = e.acquire();
-      const float n = plan->routes[0].target;  // ASan reports a use-after-free here if the design is wrong
-      for (const auto& r : plan->routes) bad += r.target != n;
+      const float n = plan->routes[0].target[0];  // ASan reports a use-after-free here if the design is wrong
+      for (const auto& r : plan->routes) bad += r.target[0] != n || r.target[1] != n;
       ++ticks;
     }
   });

@@ -1,6 +1,6 @@
 // The engine's real-time contract, checked: a counting allocation hook is armed on the engine
-// thread around every process_block() while the control side changes routes, adds and removes
-// channels, reads meters and copies blocks as listeners do.
+// thread around every process_block() while the control side changes routes, pans and ducks, adds
+// and removes channels and mix-minuses, reads meters and copies blocks as listeners do.
 
 #include <doctest/doctest.h>
 
@@ -29,6 +29,13 @@ void* counted_allocation(std::size_t size) {
 
 void* operator new(std::size_t size) { return counted_allocation(size); }
 void* operator new[](std::size_t size) { return counted_allocation(size); }
+// The nothrow forms too (std::stable_sort's temporary buffer uses them): every form is replaced, so
+// memory from one is never freed by another's (ASan's alloc-dealloc-mismatch).
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  if (armed) allocations_while_armed.fetch_add(1, std::memory_order_relaxed);
+  return std::malloc(size == 0 ? 1 : size);
+}
+void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept { return operator new(size, tag); }
 void operator delete(void* p) noexcept {
   if (armed && p) allocations_while_armed.fetch_add(1, std::memory_order_relaxed);
   std::free(p);
@@ -36,6 +43,8 @@ void operator delete(void* p) noexcept {
 void operator delete[](void* p) noexcept { operator delete(p); }
 void operator delete(void* p, std::size_t) noexcept { operator delete(p); }
 void operator delete[](void* p, std::size_t) noexcept { operator delete(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { operator delete(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { operator delete(p); }
 
 using namespace mixmatrix::mixer;
 
@@ -61,6 +70,9 @@ TEST_CASE("the engine allocates and frees nothing while the control side churns"
   REQUIRE_FALSE(m.add_mix("SUB"));
   REQUIRE_FALSE(m.add_mix("MAIN"));
   m.route("MAIN", "SUB", -3);
+  m.route("MAIN", "NET", 0);
+  REQUIRE_FALSE(m.add_minus("NO_NET", "MAIN", "NET"));
+  REQUIRE_FALSE(m.set_duck("MAIN", "NET", {-15, -40, 0, 20}));
   eng.plans().publish(m.compile());
 
   std::atomic<bool> done{false};
@@ -77,6 +89,7 @@ TEST_CASE("the engine allocates and frees nothing while the control side churns"
   // Readers on the control side, so the engine publishes every channel while it is watched.
   std::map<std::string, std::pair<std::shared_ptr<channel>, std::unique_ptr<block_cursor>>> readers;
   std::vector<std::int16_t> pcm(config.block_samples(), 1000);
+  std::vector<std::int16_t> quiet(config.block_samples(), 0);
   for (int round = 0; round < 400; ++round) {
     const std::string t = "T" + std::to_string(round % 8);
     m.route(round % 2 ? "MAIN" : "SUB", t, -static_cast<double>(round % 24));
@@ -88,7 +101,13 @@ TEST_CASE("the engine allocates and frees nothing while the control side churns"
       m.route("EXTRA", "NET", 0);
     }
     if (round % 11 == 5) m.remove("EXTRA", channel_kind::mix);
-    net->ring().write(std::as_bytes(std::span(pcm)));
+    m.set_pan(round % 2 ? "MAIN" : "SUB", t, (round % 9) * 25.0 - 100.0);
+    if (round % 4 == 0) m.set_duck("SUB", "T" + std::to_string((round + 1) % 8), {-(round % 30) - 1.0, -60, 5, 30});
+    if (round % 4 == 2) m.remove_duck("SUB", "T" + std::to_string((round + 7) % 8));
+    if (round % 13 == 0) m.add_minus("NO_" + t, round % 2 ? "MAIN" : "SUB", t);
+    if (round % 13 == 6) m.remove("NO_T" + std::to_string((round - 6) % 8), channel_kind::mix);
+    if (round % 17 == 0) m.set_on("NO_NET", round % 34 == 0);
+    net->ring().write(std::as_bytes(std::span(round % 20 < 10 ? pcm : quiet)));  // the duck's key talks, then not
     eng.plans().publish(m.compile());
     for (const auto& name : m.names()) {
       auto ch = m.find(name);
@@ -108,4 +127,7 @@ TEST_CASE("the engine allocates and frees nothing while the control side churns"
   MESSAGE(ticks.load() << " engine ticks during 400 plan changes");
   CHECK(ticks > 100);
   CHECK(allocations_while_armed == 0);
+  const auto plan = m.compile();
+  CHECK_FALSE(plan->minuses.empty());  // the churn did exercise mix-minuses, ducks and pans
+  CHECK_FALSE(plan->ducks.empty());
 }

@@ -90,6 +90,55 @@ TEST_CASE("route, unroute, gain, mute") {
   CHECK_FALSE(parse_as<cmd::mute>("unmute MIX DJ1").muted);
 }
 
+TEST_CASE("mix add NAME minus MIX SOURCE [port PORT]: a mix-minus, not allowed in a salvo") {
+  auto plain = parse_as<cmd::add_mix>("mix add CALLER1");
+  CHECK_FALSE(plain.minus);
+  auto minus = parse_as<cmd::add_mix>("MIX ADD C1_FEED MINUS MAIN C1");
+  REQUIRE(minus.minus);
+  CHECK(minus.name == "C1_FEED");
+  CHECK(minus.minus->mix == "MAIN");
+  CHECK(minus.minus->source == "C1");
+  CHECK_FALSE(minus.port);
+  auto ported = parse_as<cmd::add_mix>("mix add C1_FEED minus MAIN C1 port 7720");
+  CHECK(*ported.port == 7720);
+  CHECK(ported.minus->source == "C1");
+  CHECK(parse_as<cmd::add_mix>("mix add F port 7720 minus MAIN C1").minus->mix == "MAIN");
+  CHECK(traits_of(parse("mix add F minus MAIN C1").value()).changes_scene);
+  CHECK_FALSE(traits_of(parse("mix add F minus MAIN C1").value()).in_salvo);
+}
+
+TEST_CASE("pan MIX SOURCE POS, from -100 to 100") {
+  auto p = parse_as<cmd::pan>("pan MIX DJ1 -50");
+  CHECK(p.mix == "MIX");
+  CHECK(p.source == "DJ1");
+  CHECK(p.position == -50.0);
+  CHECK(parse_as<cmd::pan>("PAN MIX DJ1 +100").position == 100.0);
+  CHECK(parse_as<cmd::pan>("pan MIX DJ1 12.5").position == 12.5);
+  CHECK(traits_of(parse("pan M A 10").value()).in_salvo);
+}
+
+TEST_CASE("duck MIX SOURCE [DB] [threshold DBFS] [attack MS] [release MS], defaults -15, -40, 20, 500") {
+  auto d = parse_as<cmd::duck>("duck MUSIC VOICE");
+  CHECK(d.mix == "MUSIC");
+  CHECK(d.source == "VOICE");
+  CHECK(d.db == -15.0);
+  CHECK(d.threshold_dbfs == -40.0);
+  CHECK(d.attack_ms == 20);
+  CHECK(d.release_ms == 500);
+  auto all = parse_as<cmd::duck>("duck MUSIC VOICE -20 threshold -35.5 attack 5 release 1200");
+  CHECK(all.db == -20.0);
+  CHECK(all.threshold_dbfs == -35.5);
+  CHECK(all.attack_ms == 5);
+  CHECK(all.release_ms == 1200);
+  auto some = parse_as<cmd::duck>("DUCK MUSIC VOICE RELEASE 300 threshold -50");
+  CHECK(some.db == -15.0);
+  CHECK(some.release_ms == 300);
+  CHECK(some.threshold_dbfs == -50.0);
+  CHECK(parse_as<cmd::unduck>("unduck MUSIC VOICE").source == "VOICE");
+  CHECK(traits_of(parse("duck M A").value()).in_salvo);
+  CHECK(traits_of(parse("unduck M A").value()).in_salvo);
+}
+
 TEST_CASE("Kamaelia SWITCH and QUERY") {
   using action = cmd::kamaelia_switch::action;
   auto off = parse_as<cmd::kamaelia_switch>("SWITCH MIX DJ2 OFF");
@@ -129,7 +178,12 @@ TEST_CASE("every syntax error is 400 with a usage text") {
         "gain MIX A B C", "gain MIX inf", "mute MIX", "unmute MIX A B", "SWITCH MIX DJ1", "SWITCH MIX DJ1 MAYBE",
         "QUERY MIX", "ping now", "quit now", "help a b c", "meters bad/name", "begin now", "commit x",
         "abort 1", "input add F file", "input add F file a.wav twice", "input add F file a.wav loop x",
-        "play", "play A dev extra", "devices now"}) {
+        "play", "play A dev extra", "devices now", "mix add A minus", "mix add A minus M",
+        "mix add A minus M bad/name", "mix add A minus M S port", "mix add A minus M S minus M T",
+        "mix add A port 1 port 2", "pan", "pan M A", "pan M A 101", "pan M A -100.5", "pan M A left",
+        "pan M A 5 6", "duck M", "duck M A 3", "duck M A -101", "duck M A threshold", "duck M A threshold 1",
+        "duck M A attack -1", "duck M A attack 10001", "duck M A release 60001", "duck M A -10 -20",
+        "duck M A sustain 5", "unduck M", "unduck M A B"}) {
     check_bad(line);
   }
 }

@@ -39,6 +39,8 @@ TEST_CASE("core: help TOPIC gives the lines whose syntax starts with it, in any 
   CHECK(rig.lines_of("help mix") ==
         strings{"mix add NAME [port PORT]  -- a mix, on; with port, served raw to every "
                 "connection on PORT",
+                "mix add NAME minus MIX SOURCE [port PORT]  -- a mix-minus: MIX's sum without SOURCE's "
+                "crosspoint (a caller's feed), with its own master",
                 "mix remove NAME  -- removes a mix, its routes, and disconnects its listeners",
                 "mix on NAME  -- switches a mix on",
                 "mix off NAME  -- switches a mix off: its listeners get digital silence"});
@@ -85,6 +87,9 @@ TEST_CASE("core: with a password, every command but help, auth and quit is 401 b
                         "unroute M A",
                         "gain M -6",
                         "mute M A",
+                        "pan M A 50",
+                        "duck M A",
+                        "unduck M A",
                         "SWITCH M ALL ON",
                         "QUERY M ALL",
                         "meters",
