@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstring>
 
 #include "server/net/descriptor_reserve.hpp"
 #include "server/net/endpoint.hpp"
@@ -46,13 +47,14 @@ void accept_loop::do_accept() {
 
 void accept_loop::on_accept_error(const error_code& ec) {
   static std::chrono::steady_clock::time_point last_logged;
-  const bool out_of_descriptors = ec == asio::error::no_descriptors || ec.value() == ENFILE;
+  // By number, not by error_category: the accept failed in the kernel, so this is errno.
+  const bool out_of_descriptors = ec.value() == EMFILE || ec.value() == ENFILE;
   const bool refused = out_of_descriptors && reserve().refuse_one(acceptor_.native_handle());
   // Once a second at most: a flood of refused connections must not become a flood of log lines.
   const auto now = std::chrono::steady_clock::now();
   if (now - last_logged >= std::chrono::seconds(1)) {
     last_logged = now;
-    log(log_level::warn, "accept on " + to_string(endpoint_) + ": " + ec.message() +
+    log(log_level::warn, "accept on " + to_string(endpoint_) + ": " + std::strerror(ec.value()) +
                              (refused ? "; connection refused" : "; retrying"));
   }
   if (refused) return do_accept();
