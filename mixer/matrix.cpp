@@ -232,8 +232,9 @@ matrix_status matrix::set_duck(const std::string& mix, const std::string& source
   }
   duck d{it->second.ch, params};
   // Ducked again while still releasing: carry on from the envelope it has now.
+  const channel* bus = m->bus.get();  // clang 14 cannot capture a structured binding
   auto releasing = std::find_if(releasing_.begin(), releasing_.end(), [&](const releasing_duck& r) {
-    return r.mix == m->bus.get() && r.d.source == d.source;
+    return r.mix == bus && r.d.source == d.source;
   });
   if (releasing != releasing_.end()) {
     d.envelope = releasing->d.envelope;
