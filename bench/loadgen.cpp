@@ -9,6 +9,26 @@
 //   loadgen --senders N (--send HOST:PORT:PREFIX | --raw HOST:BASEPORT)
 //           --listeners M (--listen HOST:PORT:PREFIX | --listen-raw HOST:PORT)
 //           [--seconds S] [--warmup S] [--chunk-ms MS] [--impulse-ms MS] [--impulse-every K] [--verbose]
+//           [--no-impulses] [--ppm P [--ppm-every K]] [--mix-of K [--breaks FILE]] [--churn-ms MS]
+//
+// For bench/soak:
+// - --ppm P: every --ppm-every-th sender (default 8; senders K-1, 2K-1, ...) runs on a clock that is off
+//   by P ppm, alternately fast and slow: it sends RATE * (1 +- P/1e6) frames a second.
+// - --mix-of K: listener j hears a mix of senders K*j .. K*j+K-1, and sender i's tone is at
+//   300 + 1000 * (i % K) Hz, so the K tones of a mix make whole cycles in every 10 ms (441 frames).
+//   Each listener takes every tone's DFT bin over consecutive 10 ms windows; a tone that is continuous
+//   has the same complex value in every window (same phase, same level). A break is a phase step over
+//   0.3 rad, a level step beyond 0.7x..1.43x, or the tone vanishing (under 10% of its level) or coming
+//   back; flagged windows less than 100 ms apart are one break. Breaks are classed: churn (the tone's
+//   sender was disconnected by --churn-ms in the 2 s before), drift (its sender has a --ppm clock:
+//   the server skips or runs dry for it by design) or steady (everything else: a real discontinuity).
+//   Only breaks after the warm-up are counted; --breaks FILE lists every break, with the time (since
+//   the start, and the wall clock's).
+// - --churn-ms MS: every MS one listener and one sender (round robin) are disconnected by loadgen and
+//   reconnect 200 ms later; a churned listener starts its checks afresh. Connections the server closes
+//   are counted (listener_closes, sender_closes; a SEND answered ERR, such as busy, is a
+//   sender_refusal instead) and reconnected.
+// - SIGINT or SIGTERM ends the run early and still prints the summary.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -22,11 +42,14 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <complex>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <numeric>
 #include <numbers>
 #include <string>
 #include <vector>
@@ -38,13 +61,28 @@ constexpr int rate = 44100;
 constexpr std::int16_t impulse = 30000;
 constexpr std::int16_t impulse_threshold = 16000;  // eight tones of 300 stay far below it
 constexpr std::int16_t tone_peak = 300;
+// The tone check (--mix-of): 10 ms windows, in which every tone on the 100 Hz grid makes whole cycles.
+constexpr std::size_t check_window = rate / 100;
+constexpr double break_phase_rad = 0.3;
+constexpr double break_level_ratio = 0.7;
+constexpr double silent_fraction = 0.1;
+constexpr auto merge_breaks = std::chrono::milliseconds(100);
+constexpr auto churn_reconnect_delay = std::chrono::milliseconds(200);
+constexpr auto churn_shadow = std::chrono::seconds(2);
+constexpr auto retry_delay = std::chrono::milliseconds(50);
+
+volatile std::sig_atomic_t stop_requested = 0;
+void request_stop(int) { stop_requested = 1; }
+
+int checked_tone_hz(std::size_t position) { return 300 + 1000 * static_cast<int>(position); }
 
 [[noreturn]] void usage(const std::string& why) {
   std::fprintf(stderr,
                "loadgen: %s\nusage: loadgen --senders N (--send HOST:PORT:PREFIX | --raw HOST:BASEPORT)\n"
                "               --listeners M (--listen HOST:PORT:PREFIX | --listen-raw HOST:PORT)\n"
                "               [--seconds S] [--warmup S] [--chunk-ms MS] [--impulse-ms MS] [--impulse-every K]\n"
-               "               [--verbose]\n",
+               "               [--verbose] [--no-impulses] [--ppm P [--ppm-every K]] [--mix-of K [--breaks FILE]]\n"
+               "               [--churn-ms MS]   (see the comment at the top of bench/loadgen.cpp)\n",
                why.c_str());
   std::exit(2);
 }
@@ -101,12 +139,26 @@ struct sender {
   int fd = -1;
   bool connected = false;
   bool impulses = false;
+  int hz = 0;
+  int ppm = 0;  // its clock's error
   std::vector<std::int16_t> tone;
   std::uint64_t ticks = 0;  // timer ticks since it connected
   std::uint64_t due = 0;    // frames that should have been sent by now
   std::uint64_t sent_bytes = 0;
   std::uint64_t stalls = 0;  // ticks on which the server did not take everything
   std::vector<clock_type::time_point> impulse_times;
+  clock_type::time_point reconnect_at{};  // not before then
+  clock_type::time_point churned_at{};
+  bool churned = false;
+  bool refused = false;  // the server answered its SEND with ERR
+};
+
+// One tone of a listener's mix, window after window (--mix-of).
+struct tone_track {
+  std::complex<double> previous;
+  bool have_previous = false;
+  bool flagged = false;
+  clock_type::time_point last_flag{};
 };
 
 struct listener {
@@ -123,6 +175,11 @@ struct listener {
   double longest_gap_ms = 0;
   std::vector<double> latencies_ms;
   std::string partial;  // an incomplete sample or header between reads
+  clock_type::time_point reconnect_at{};
+  std::vector<std::complex<double>> sums;  // this window's DFT bin of each tone of its mix
+  std::vector<tone_track> tones;
+  std::size_t window_fill = 0;
+  std::uint64_t breaks = 0;  // steady breaks after the warm-up
 };
 
 double percentile(std::vector<double> v, double p) {
@@ -146,6 +203,12 @@ int main(int argc, char** argv) {
   int impulse_ms = 250;
   std::size_t impulse_every = 8;
   bool verbose = false;
+  bool no_impulses = false;
+  int ppm = 0;
+  std::size_t ppm_every = 8;
+  std::size_t mix_of = 0;
+  std::string breaks_path;
+  int churn_ms = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const auto value = [&]() -> std::string {
@@ -164,17 +227,36 @@ int main(int argc, char** argv) {
     else if (a == "--impulse-ms") impulse_ms = std::stoi(value());
     else if (a == "--impulse-every") impulse_every = std::max<std::size_t>(1, std::stoul(value()));
     else if (a == "--verbose") verbose = true;
+    else if (a == "--no-impulses") no_impulses = true;
+    else if (a == "--ppm") ppm = std::clamp(std::stoi(value()), -100000, 100000);
+    else if (a == "--ppm-every") ppm_every = std::max<std::size_t>(1, std::stoul(value()));
+    else if (a == "--mix-of") mix_of = std::clamp<std::size_t>(std::stoul(value()), 1, 16);
+    else if (a == "--breaks") breaks_path = value();
+    else if (a == "--churn-ms") churn_ms = std::max(0, std::stoi(value()));
     else usage("unknown argument " + a);
   }
   if ((sender_count > 0 && !have_send) || (listener_count > 0 && !have_listen)) usage("where to?");
   if (impulse_ms % chunk_ms != 0) usage("--impulse-ms must be a multiple of --chunk-ms");
+  if (mix_of > 0 && sender_count < mix_of * listener_count) usage("--mix-of K needs K senders per listener");
+  std::FILE* breaks_file = nullptr;
+  if (!breaks_path.empty()) {
+    breaks_file = std::fopen(breaks_path.c_str(), "w");
+    if (!breaks_file) usage("cannot write " + breaks_path);
+    std::fprintf(breaks_file, "t_s\tlistener\tsender\thz\tkind\tdphi_rad\tlevel_ratio\tclass\tcounted\tepoch_s\n");
+  }
+  struct sigaction on_signal{};
+  on_signal.sa_handler = request_stop;  // no SA_RESTART: epoll_wait returns at once
+  ::sigaction(SIGINT, &on_signal, nullptr);
+  ::sigaction(SIGTERM, &on_signal, nullptr);
   const std::uint64_t chunk_frames = (static_cast<std::uint64_t>(rate) * static_cast<std::uint64_t>(chunk_ms) + 999) / 1000;
 
   std::vector<sender> senders(sender_count);
   for (std::size_t i = 0; i < sender_count; ++i) {
     auto& s = senders[i];
-    s.tone = tone_second(static_cast<int>(100 + i % 4000));
-    s.impulses = i % impulse_every == 0;
+    s.hz = mix_of > 0 ? checked_tone_hz(i % mix_of) : static_cast<int>(100 + i % 4000);
+    s.tone = tone_second(s.hz);
+    s.impulses = !no_impulses && i % impulse_every == 0;
+    if (ppm != 0 && i % ppm_every == ppm_every - 1) s.ppm = (i / ppm_every) % 2 == 0 ? ppm : -ppm;
     if (send_to.prefix.empty()) {
       s.port = static_cast<std::uint16_t>(send_to.port + i);
     } else {
@@ -189,6 +271,17 @@ int main(int argc, char** argv) {
     l.source = sender_count ? (j * impulse_every) % sender_count : 0;
     if (!listen_to.prefix.empty()) l.handshake = "LISTEN " + listen_to.prefix + std::to_string(j) + "\n";
     l.header_done = l.handshake.empty();
+    if (mix_of > 0) {
+      l.sums.assign(mix_of, {});
+      l.tones.assign(mix_of, {});
+    }
+  }
+  // basis[k][n]: e^(-i 2 pi f n / rate) for the k-th tone of a mix, over one window.
+  std::vector<std::vector<std::complex<double>>> basis(mix_of, std::vector<std::complex<double>>(check_window));
+  for (std::size_t k = 0; k < mix_of; ++k) {
+    for (std::size_t n = 0; n < check_window; ++n) {
+      basis[k][n] = std::polar(1.0, -2 * std::numbers::pi * checked_tone_hz(k) * static_cast<double>(n) / rate);
+    }
   }
 
   const int epoll = ::epoll_create1(EPOLL_CLOEXEC);
@@ -212,12 +305,51 @@ int main(int argc, char** argv) {
   std::vector<std::int16_t> scratch;
   std::vector<epoll_event> events(256);
 
-  const auto reset = [&](int& fd, bool& connected) {
-    ::epoll_ctl(epoll, EPOLL_CTL_DEL, fd, nullptr);
-    ::close(fd);
+  std::uint64_t steady_breaks = 0;
+  std::uint64_t drift_breaks = 0;
+  std::uint64_t churn_breaks = 0;
+  std::uint64_t listener_churns = 0;
+  std::uint64_t sender_churns = 0;
+  std::uint64_t listener_closes = 0;  // connected listeners the server disconnected
+  std::uint64_t sender_closes = 0;    // accepted senders the server disconnected
+  std::uint64_t sender_refusals = 0;  // SENDs answered ERR (then closed)
+  const auto churn_period = std::chrono::milliseconds(churn_ms);
+  auto next_churn = start + churn_period;
+  std::uint64_t churn_count = 0;
+  // The senders churned are spread over the mixes: a stride that visits every sender.
+  std::size_t churn_stride = 37;
+  while (sender_count > 0 && std::gcd(churn_stride, sender_count) != 1) churn_stride += 2;
+
+  const auto close_link = [&](int& fd, bool& connected) {
+    if (fd >= 0) {
+      ::epoll_ctl(epoll, EPOLL_CTL_DEL, fd, nullptr);
+      ::close(fd);
+    }
     fd = -1;
     connected = false;
+  };
+  const auto reset = [&](int& fd, bool& connected) {
+    close_link(fd, connected);
     ++connect_failures;
+  };
+  // A sender starts its stream afresh on every connection (frame-aligned, tone from its start).
+  const auto drop_sender = [&](sender& s) {
+    close_link(s.fd, s.connected);
+    s.ticks = 0;
+    s.due = 0;
+    s.sent_bytes = 0;
+    s.refused = false;
+  };
+  const auto drop_listener = [&](listener& l) {
+    close_link(l.fd, l.connected);
+    l.header_done = l.handshake.empty();
+    l.partial.clear();
+    l.frame_bytes = 0;
+    l.quiet_until = 0;
+    l.last_arrival = {};
+    l.window_fill = 0;
+    std::fill(l.sums.begin(), l.sums.end(), std::complex<double>{});
+    std::fill(l.tones.begin(), l.tones.end(), tone_track{});
   };
   // Starts connecting `fd` (when it is not) to `host`:`port`; epoll reports it under `id`.
   const auto open_link = [&](int& fd, const std::string& host, std::uint16_t port, std::uint64_t id,
@@ -231,9 +363,12 @@ int main(int argc, char** argv) {
     ::epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &e);
   };
   // Connections are retried every tick until they succeed: ffmpeg opens its inputs one by one.
-  const auto connect_all = [&] {
-    for (std::size_t i = 0; i < senders.size(); ++i) open_link(senders[i].fd, send_to.host, senders[i].port, i, EPOLLOUT);
+  const auto connect_all = [&](clock_type::time_point now) {
+    for (std::size_t i = 0; i < senders.size(); ++i) {
+      if (now >= senders[i].reconnect_at) open_link(senders[i].fd, send_to.host, senders[i].port, i, EPOLLOUT);
+    }
     for (std::size_t j = 0; j < listeners.size(); ++j) {
+      if (now < listeners[j].reconnect_at) continue;
       open_link(listeners[j].fd, listen_to.host, listeners[j].port, (std::uint64_t{1} << 62) | j, EPOLLIN | EPOLLOUT);
     }
   };
@@ -254,6 +389,17 @@ int main(int argc, char** argv) {
     e.data.u64 = id;
     ::epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &e);
     return true;
+  };
+  // The server closed (or refused) a connected sender: counted, and it reconnects shortly.
+  const auto lost_sender = [&](sender& s, clock_type::time_point now) {
+    if (!s.refused && ::recv(s.fd, inbox.data(), inbox.size(), MSG_DONTWAIT) > 0 && inbox[0] == 'E') {
+      s.refused = true;  // its ERR was still unread
+      ++sender_refusals;
+    }
+    if (!s.refused) ++sender_closes;
+    ++connect_failures;
+    drop_sender(s);
+    s.reconnect_at = now + retry_delay;
   };
 
   // Sends what sender `s` owes up to its due frame, straight from its tone table; an impulse frame
@@ -276,6 +422,10 @@ int main(int argc, char** argv) {
         frames = std::min<std::uint64_t>(frames, impulse_frames - frame % impulse_frames);  // stop before the next one
       }
       const ssize_t n = ::send(s.fd, data, frames * 4 - skip, MSG_NOSIGNAL);
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        lost_sender(s, now);
+        return;
+      }
       if (n <= 0) {
         ++s.stalls;
         return;
@@ -285,7 +435,65 @@ int main(int argc, char** argv) {
     }
   };
 
-  const auto on_pcm = [&](listener& l, const char* data, std::size_t size, clock_type::time_point now) {
+  // Tone `k` of listener `j` broke: classed by what its sender went through, counted after the warm-up.
+  const auto record_break = [&](std::size_t j, std::size_t k, const char* kind, double dphi, double ratio,
+                                clock_type::time_point now) {
+    const std::size_t i = mix_of * j + k;
+    const auto& s = senders[i];
+    const char* what = "steady";
+    if (s.churned && now - s.churned_at < churn_shadow) what = "churn";
+    else if (s.ppm != 0) what = "drift";
+    const bool counted = now >= measure_from;
+    if (counted) {
+      if (what[0] == 's') ++steady_breaks, ++listeners[j].breaks;
+      else if (what[0] == 'd') ++drift_breaks;
+      else ++churn_breaks;
+    }
+    if (breaks_file) {
+      // epoch_s: the wall clock, to line a break up with another program's samples.
+      const auto wall = std::chrono::system_clock::now() - (clock_type::now() - now);
+      std::fprintf(breaks_file, "%.3f\t%zu\t%zu\t%d\t%s\t%.2f\t%.2f\t%s\t%s\t%.3f\n", seconds_between(start, now), j, i,
+                   s.hz, kind, dphi, ratio, what, counted ? "yes" : "warmup",
+                   std::chrono::duration<double>(wall.time_since_epoch()).count());
+    }
+  };
+  // A window of listener `j` is complete: compare each tone's bin with the previous window's.
+  const auto judge_window = [&](std::size_t j, clock_type::time_point now) {
+    auto& l = listeners[j];
+    const double nominal = tone_peak * static_cast<double>(check_window) / 2;
+    for (std::size_t k = 0; k < mix_of; ++k) {
+      auto& t = l.tones[k];
+      const std::complex<double> c = l.sums[k];
+      l.sums[k] = {};
+      if (!t.have_previous) {
+        t.previous = c;
+        t.have_previous = true;
+        continue;
+      }
+      const bool silent = std::abs(c) < silent_fraction * nominal;
+      const bool was_silent = std::abs(t.previous) < silent_fraction * nominal;
+      const char* kind = nullptr;
+      double dphi = 0;
+      double ratio = 1;
+      if (silent != was_silent) {
+        kind = silent ? "dropout" : "return";
+      } else if (!silent) {
+        ratio = std::abs(c) / std::abs(t.previous);
+        dphi = std::arg(c * std::conj(t.previous));
+        if (std::abs(dphi) > break_phase_rad) kind = "phase";
+        else if (ratio < break_level_ratio || ratio > 1 / break_level_ratio) kind = "level";
+      }
+      t.previous = c;
+      if (!kind) continue;
+      const bool new_break = !t.flagged || now - t.last_flag > merge_breaks;
+      t.flagged = true;
+      t.last_flag = now;
+      if (new_break) record_break(j, k, kind, dphi, ratio, now);
+    }
+  };
+
+  const auto on_pcm = [&](std::size_t j, const char* data, std::size_t size, clock_type::time_point now) {
+    auto& l = listeners[j];
     if (now >= measure_from) {
       if (l.last_arrival >= measure_from) {
         l.longest_gap_ms = std::max(l.longest_gap_ms, 1000 * seconds_between(l.last_arrival, now));
@@ -296,10 +504,17 @@ int main(int argc, char** argv) {
     l.partial.append(data, size);
     const std::size_t whole = l.partial.size() / 4 * 4;
     for (std::size_t at = 0; at < whole; at += 4) {
-      const std::uint64_t frame = l.frame_bytes / 4 + at / 4;
-      if (frame < l.quiet_until) continue;
       std::int16_t left;
       std::memcpy(&left, l.partial.data() + at, 2);
+      if (mix_of > 0) {
+        for (std::size_t k = 0; k < mix_of; ++k) l.sums[k] += static_cast<double>(left) * basis[k][l.window_fill];
+        if (++l.window_fill == check_window) {
+          l.window_fill = 0;
+          judge_window(j, now);
+        }
+      }
+      const std::uint64_t frame = l.frame_bytes / 4 + at / 4;
+      if (frame < l.quiet_until) continue;
       if (left < impulse_threshold) continue;
       l.quiet_until = frame + impulse_frames / 2;
       if (senders.empty()) continue;
@@ -314,7 +529,26 @@ int main(int argc, char** argv) {
     l.partial.erase(0, whole);
   };
 
-  while (clock_type::now() < end) {
+  // Every --churn-ms: one listener and one sender leave, to come back after churn_reconnect_delay.
+  const auto churn = [&](clock_type::time_point now) {
+    if (!listeners.empty()) {
+      auto& l = listeners[churn_count % listeners.size()];
+      drop_listener(l);
+      l.reconnect_at = now + churn_reconnect_delay;
+      ++listener_churns;
+    }
+    if (!senders.empty()) {
+      auto& s = senders[(churn_count * churn_stride + 1) % senders.size()];
+      drop_sender(s);
+      s.reconnect_at = now + churn_reconnect_delay;
+      s.churned = true;
+      s.churned_at = now;
+      ++sender_churns;
+    }
+    ++churn_count;
+  };
+
+  while (clock_type::now() < end && !stop_requested) {
     const int n = ::epoll_wait(epoll, events.data(), static_cast<int>(events.size()), 5);
     const auto now = clock_type::now();
     for (std::size_t e = 0; e < static_cast<std::size_t>(std::max(n, 0)); ++e) {
@@ -323,24 +557,41 @@ int main(int argc, char** argv) {
         std::uint64_t expirations = 0;
         if (::read(timer, &expirations, sizeof expirations) != sizeof expirations) continue;
         if (expirations > 1) late_ticks += expirations - 1;
-        connect_all();
+        if (churn_ms > 0 && now >= next_churn) {
+          next_churn += churn_period;
+          churn(now);
+        }
+        connect_all(now);
         for (auto& s : senders) {
           if (!s.connected) continue;
           s.ticks += expirations;
-          s.due = s.ticks * rate * static_cast<std::uint64_t>(chunk_ms) / 1000;  // exact, whatever the chunk
+          // Exact, whatever the chunk; a drifting clock (--ppm) owes its share more or less.
+          s.due = s.ticks * rate * static_cast<std::uint64_t>(chunk_ms) * static_cast<std::uint64_t>(1'000'000 + s.ppm) /
+                  1'000'000'000;
           pump(s, now);
         }
         continue;
       }
       if (id >> 62) {
-        auto& l = listeners[id & ((std::uint64_t{1} << 62) - 1)];
+        const std::size_t j = id & ((std::uint64_t{1} << 62) - 1);
+        auto& l = listeners[j];
+        if (l.fd < 0) continue;  // closed earlier in this batch
         if (!l.connected && (events[e].events & EPOLLOUT) && !complete_link(l.fd, l.connected, l.handshake, id, EPOLLIN)) {
           continue;
         }
         if (!(events[e].events & (EPOLLIN | EPOLLHUP | EPOLLERR))) continue;
         const ssize_t got = ::recv(l.fd, inbox.data(), inbox.size(), 0);
         if (got <= 0) {
-          if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) reset(l.fd, l.connected);
+          if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+            if (l.connected) {
+              ++listener_closes;
+              drop_listener(l);
+              l.reconnect_at = now + retry_delay;
+              ++connect_failures;
+            } else {
+              reset(l.fd, l.connected);
+            }
+          }
           continue;
         }
         const char* data = inbox.data();
@@ -352,13 +603,28 @@ int main(int argc, char** argv) {
           size -= static_cast<std::size_t>(newline + 1 - data);
           data = newline + 1;
         }
-        on_pcm(l, data, size, now);
+        on_pcm(j, data, size, now);
         continue;
       }
       auto& s = senders[id];
-      if (!s.connected) complete_link(s.fd, s.connected, s.handshake, id, 0);  // from now on the timer drives it
+      if (s.fd < 0) continue;  // closed earlier in this batch
+      if (!s.connected) {
+        // From now on the timer drives it; reading only takes the server's answer (OK, or ERR and a close).
+        complete_link(s.fd, s.connected, s.handshake, id, EPOLLIN);
+        continue;
+      }
+      const ssize_t got = ::recv(s.fd, inbox.data(), inbox.size(), 0);
+      if (got > 0) {
+        if (!s.refused && inbox[0] == 'E') {  // ERR ...: the server closes next
+          s.refused = true;
+          ++sender_refusals;
+        }
+      } else if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        lost_sender(s, now);
+      }
     }
   }
+  if (breaks_file) std::fclose(breaks_file);
 
   const double window = seconds_between(measure_from, clock_type::now());
   double rate_min = INFINITY;
@@ -366,6 +632,7 @@ int main(int argc, char** argv) {
   double gap_max = 0;
   std::vector<double> all_latencies;
   std::size_t live_listeners = 0;
+  std::size_t listeners_with_breaks = 0;
   for (std::size_t j = 0; j < listeners.size(); ++j) {
     const auto& l = listeners[j];
     const double byte_rate = static_cast<double>(l.measured_bytes) / window;
@@ -374,10 +641,12 @@ int main(int argc, char** argv) {
     gap_max = std::max(gap_max, l.longest_gap_ms);
     all_latencies.insert(all_latencies.end(), l.latencies_ms.begin(), l.latencies_ms.end());
     live_listeners += l.connected ? 1 : 0;
+    listeners_with_breaks += l.breaks > 0 ? 1 : 0;
     if (verbose) {
-      std::printf("listener=%zu rate_Bps=%.0f gap_max_ms=%.1f latency_p50_ms=%.2f latency_p99_ms=%.2f impulses=%zu\n", j,
-                  byte_rate, l.longest_gap_ms, percentile(l.latencies_ms, 0.5), percentile(l.latencies_ms, 0.99),
-                  l.latencies_ms.size());
+      std::printf("listener=%zu rate_Bps=%.0f gap_max_ms=%.1f latency_p50_ms=%.2f latency_p99_ms=%.2f impulses=%zu "
+                  "phase_breaks=%llu\n",
+                  j, byte_rate, l.longest_gap_ms, percentile(l.latencies_ms, 0.5), percentile(l.latencies_ms, 0.99),
+                  l.latencies_ms.size(), static_cast<unsigned long long>(l.breaks));
     }
   }
   std::uint64_t stalls = 0;
@@ -389,10 +658,16 @@ int main(int argc, char** argv) {
   if (listeners.empty()) rate_min = 0;
   std::printf("senders=%zu/%zu listeners=%zu/%zu seconds=%.1f rate_min_Bps=%.0f rate_max_Bps=%.0f gap_max_ms=%.1f "
               "latency_p50_ms=%.2f latency_p99_ms=%.2f latency_max_ms=%.2f impulses=%zu send_stalls=%llu "
-              "loadgen_late_ticks=%llu reconnects=%llu\n",
+              "loadgen_late_ticks=%llu reconnects=%llu phase_breaks=%llu drift_breaks=%llu churn_breaks=%llu "
+              "listeners_with_breaks=%zu listener_churns=%llu sender_churns=%llu listener_closes=%llu sender_closes=%llu "
+              "sender_refusals=%llu\n",
               live_senders, senders.size(), live_listeners, listeners.size(), window, rate_min, rate_max, gap_max,
               percentile(all_latencies, 0.5), percentile(all_latencies, 0.99), percentile(all_latencies, 1.0),
               all_latencies.size(), static_cast<unsigned long long>(stalls), static_cast<unsigned long long>(late_ticks),
-              static_cast<unsigned long long>(connect_failures));
+              static_cast<unsigned long long>(connect_failures), static_cast<unsigned long long>(steady_breaks),
+              static_cast<unsigned long long>(drift_breaks), static_cast<unsigned long long>(churn_breaks),
+              listeners_with_breaks, static_cast<unsigned long long>(listener_churns),
+              static_cast<unsigned long long>(sender_churns), static_cast<unsigned long long>(listener_closes),
+              static_cast<unsigned long long>(sender_closes), static_cast<unsigned long long>(sender_refusals));
   return 0;
 }

@@ -112,6 +112,7 @@ void local_audio::stop(const std::string& name, std::function<void(protocol::res
   auto job = [rec = std::move(rec), out = std::move(out)]() mutable {
     stopped_audio stopped;
     if (rec) {
+      rec->finish();  // the last blocks are written first, so the count is the file's
       stopped.recording = status_of(*rec);
       rec.reset();
     }

@@ -14,7 +14,8 @@ recorder::recorder(std::shared_ptr<mixer::channel> ch, const std::string& path, 
   thread_ = std::jthread([this](const std::stop_token& stop) { run(stop); });
 }
 
-recorder::~recorder() {
+void recorder::finish() {
+  if (!thread_.joinable()) return;
   thread_.request_stop();
   thread_.join();
   write_new_blocks();  // what the engine published up to the stop

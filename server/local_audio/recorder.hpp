@@ -26,7 +26,10 @@ class recorder {
   recorder(const recorder&) = delete;
   recorder& operator=(const recorder&) = delete;
   /// Stops and finalises the file: it is complete and valid afterwards.
-  ~recorder();
+  ~recorder() { finish(); }
+  /// Stops recording, writes what the engine published up to now and finalises the file
+  /// (idempotent); frames() is then final. Blocks for the disk.
+  void finish();
 
   /// The file being written.
   const std::string& path() const { return file_.path(); }
