@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/sanitizers.hpp"
 #include "tests/support/tcp_client.hpp"
 #include "tests/support/test_server.hpp"
 
@@ -15,12 +16,7 @@ using namespace mixmatrix::test;
 using namespace std::chrono_literals;
 
 namespace {
-// Under a sanitizer the server and this test's threads run several times slower.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr auto allowed_gap = 250ms;
-#else
-constexpr auto allowed_gap = 20ms;
-#endif
+constexpr auto allowed_gap = gap_bound(20ms);
 }  // namespace
 
 TEST_CASE("a change storm with --state: listeners keep their audio, and the last OK survives kill -9") {

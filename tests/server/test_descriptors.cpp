@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/sanitizers.hpp"
 #include "tests/support/tcp_client.hpp"
 
 using namespace mixmatrix::test;
@@ -22,18 +23,10 @@ std::size_t count(const std::string& text, const std::string& what) {
 }
 }  // namespace
 
-namespace {
 // UBSan's vptr check reads memory through a pipe it opens; with no descriptor left it cannot, and
 // reports every virtual call as a bad vptr. So the ASan+UBSan build leaves this test to the others.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool under_ubsan = true;
-#else
-constexpr bool under_ubsan = false;
-#endif
-}  // namespace
-
 TEST_CASE("out of descriptors: new connections are refused, connected clients and listeners carry on" *
-          doctest::skip(under_ubsan)) {
+          doctest::skip(asan_build)) {
   REQUIRE(have_program("prlimit"));
   const auto dir = temp_dir();
   const auto control = free_port();

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "tests/support/audio_analysis.hpp"
+#include "tests/support/sanitizers.hpp"
 #include "tests/support/tcp_client.hpp"
 #include "tests/support/test_server.hpp"
 
@@ -15,13 +16,7 @@ using namespace mixmatrix::test;
 using namespace std::chrono_literals;
 
 namespace {
-// The 50 ms bound is a claim about the optimized server; under a sanitizer everything (the server
-// and this test's own threads) runs several times slower, so only the audio checks stay strict.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr auto allowed_gap = 250ms;
-#else
-constexpr auto allowed_gap = 50ms;
-#endif
+constexpr auto allowed_gap = gap_bound(50ms);
 }  // namespace
 
 TEST_CASE("faults on every port leave a good listener's audio whole") {

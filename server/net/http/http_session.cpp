@@ -155,8 +155,7 @@ bool http_session::upgrade_to_websocket(request& req) {
   stream_.expires_never();
   auto ws = std::make_shared<web_session>(stream_.release_socket(), context_.core, context_.events, context_.pump,
                                           context_.options);
-  std::erase_if(context_.websockets, [](const auto& weak) { return weak.expired(); });
-  context_.websockets.push_back(ws);
+  context_.websockets.push_back(ws);  // http_server prunes the closed ones as it counts
   ws->start(std::move(req));
   return true;
 }
