@@ -29,8 +29,9 @@ class line_reader {
   std::optional<line> next();
   /// The bytes not yet framed into a line, unaltered; the reader forgets them.
   std::string take_rest();
-  /// Bytes held: the part of a line not yet complete and whatever was not framed yet.
-  std::size_t buffered() const { return current_.size() + crs_ + pending_.size() - at_; }
+  /// Bytes held in memory: the part of a line not yet complete and whatever was not framed yet
+  /// (a run of CRs is only counted, so it holds nothing however long it is).
+  std::size_t buffered() const { return current_.size() + pending_.size() - at_; }
 
  private:
   enum class telnet { data, iac, option, subnegotiation, subnegotiation_iac };

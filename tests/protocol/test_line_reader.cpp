@@ -109,6 +109,18 @@ TEST_CASE("line_reader frames only as asked, so the bytes after a line come back
   CHECK(r.buffered() == 0);
 }
 
+TEST_CASE("line_reader holds nothing for a run of CRs, however long, and drops it at the LF") {
+  line_reader r(8);
+  r.append("show" + std::string(10000, '\r'));
+  CHECK_FALSE(r.next());
+  CHECK(r.buffered() == 4);
+  r.append("\n");
+  auto l = r.next();
+  REQUIRE(l);
+  CHECK_FALSE(l->too_long);
+  CHECK(l->text == "show");
+}
+
 TEST_CASE("line_reader counts what it buffers of an unfinished line") {
   line_reader r(8);
   r.append("LISTEN");
