@@ -42,6 +42,13 @@ struct kernel_set {
   std::uint64_t (*float_to_s16)(const float* in, std::int16_t* out, std::size_t samples);
   /// Peak and sum of squares of each channel.
   channel_levels (*measure)(const float* in, std::size_t samples);
+  /// Interpolates `frames` frames of `in` at `position`, `position + step`, ... (in input frames)
+  /// with a polyphase filter table (see resample_filter); returns the position after the last.
+  /// Reads in[2 * (floor(p) + 1 - taps / 2)] up to in[2 * (floor(p) + taps / 2) + 1] for each p;
+  /// `taps` is a multiple of 8. A position on a whole frame with a row that is a unit impulse
+  /// copies that frame exactly.
+  double (*resample)(const float* in, const float* table, std::size_t taps, std::size_t phases, double position,
+                     double step, float* out, std::size_t frames);
 };
 
 /// The scalar reference, which every other set is tested against.

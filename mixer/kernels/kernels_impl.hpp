@@ -256,11 +256,49 @@ channel_levels measure(const float* in, std::size_t samples) {
   return levels;
 }
 
+// One output frame per step of `step` input frames from `position`: a dot product of the taps
+// around it with the filter phase interpolated linearly between the two nearest table rows.
+// Lanes alternate channels, as the samples and the table's duplicated coefficients do.
+template <class V>
+double resample(const float* in, const float* table, std::size_t taps, std::size_t phases, double position,
+                double step, float* out, std::size_t frames) {
+  const std::size_t row = 4 * taps;  // a phase's coefficients, then their differences to the next
+  for (std::size_t n = 0; n < frames; ++n) {
+    const double at = position + static_cast<double>(n) * step;
+    const auto whole = static_cast<std::size_t>(at);
+    const double phase = (at - static_cast<double>(whole)) * static_cast<double>(phases);
+    const auto j = static_cast<std::size_t>(phase);
+    const auto weight = V::set1(static_cast<float>(phase - static_cast<double>(j)));
+    const float* h = table + j * row;
+    const float* d = h + 2 * taps;
+    const float* x = in + 2 * (whole + 1 - taps / 2);
+    auto a = V::set1(0.0f);
+    auto b = V::set1(0.0f);
+    std::size_t k = 0;
+    for (; k + 2 * V::width <= 2 * taps; k += 2 * V::width) {
+      a = V::madd(V::madd(weight, V::load(d + k), V::load(h + k)), V::load(x + k), a);
+      b = V::madd(V::madd(weight, V::load(d + k + V::width), V::load(h + k + V::width)), V::load(x + k + V::width), b);
+    }
+    for (; k < 2 * taps; k += V::width) a = V::madd(V::madd(weight, V::load(d + k), V::load(h + k)), V::load(x + k), a);
+    float lanes[V::width];
+    V::to_array(V::add(a, b), lanes);
+    float left = 0.0f;
+    float right = 0.0f;
+    for (std::size_t l = 0; l < V::width; l += 2) {
+      left += lanes[l];
+      right += lanes[l + 1];
+    }
+    out[2 * n] = left;
+    out[2 * n + 1] = right;
+  }
+  return position + static_cast<double>(frames) * step;
+}
+
 template <class V>
 constexpr kernel_set make_kernel_set(const char* name) {
   return kernel_set{name,           &s16_to_float<V>,    &mix<V>,          &mix_s16<V>, &mix_stereo<V>,
                     &mix_ramp<V>,   &mix_ramp_stereo<V>, &mix_into<V>,     &apply_gain<V>,
-                    &float_to_s16<V>, &measure<V>};
+                    &float_to_s16<V>, &measure<V>,   &resample<V>};
 }
 
 }  // namespace mixmatrix::mixer::kernels_impl
