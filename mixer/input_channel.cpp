@@ -5,9 +5,23 @@
 #include <cmath>
 #include <cstring>
 
+#include "mixer/kernels.hpp"
+
 namespace mixmatrix::mixer {
 
 static_assert(std::endian::native == std::endian::little, "the wire format is little-endian PCM");
+
+namespace {
+constexpr double max_ratio = 1.01;  // beyond what the drift loop ever asks
+
+double window_seconds(const engine_config& config) {
+  return static_cast<double>(std::max<std::size_t>(1, config.rate / 2 / config.block_frames) * config.block_frames) /
+         config.rate;
+}
+// 1.5 ms: within it the level is held (half of the 3 ms allowed), and the noise of a window's mean
+// from packets and scheduling does not move the loop.
+double deadband_frames(const engine_config& config) { return 0.0015 * config.rate; }
+}  // namespace
 
 input_channel::input_channel(std::string name, const engine_config& config, std::uint32_t latency_ms,
                              input_kind source)
@@ -15,7 +29,9 @@ input_channel::input_channel(std::string name, const engine_config& config, std:
       source_(source),
       rate_(config.rate),
       latency_ms_(latency_ms),
-      block_bytes_(config.block_frames * bytes_per_frame) {
+      block_bytes_(config.block_frames * bytes_per_frame),
+      deadband_(deadband_frames(config)),
+      loop_(config.rate, window_seconds(config), deadband_) {
   const std::size_t capacity = config.frames_for_ms(config.input_buffer_ms) * bytes_per_frame;
   ring_ = std::make_unique<byte_ring>(std::max(capacity, 4 * block_bytes_));
   // A target below one block would underrun every tick, and one above the ring could never fill.
@@ -23,8 +39,14 @@ input_channel::input_channel(std::string name, const engine_config& config, std:
                                         ring_->capacity() - block_bytes_);
   target_bytes_.store(target, std::memory_order_relaxed);
   max_target_bytes_ = std::max(target, ring_->capacity() / 2 / bytes_per_frame * bytes_per_frame);
-  scratch_.resize(2 * config.block_samples());
   window_blocks_ = std::max<std::size_t>(1, config.rate / 2 / config.block_frames);
+  resampler_ = std::make_unique<resampler>(resample_filter::for_ratio(1.0), config.block_frames, max_ratio);
+  // A block, the resampler's look-ahead and a block skipped with them.
+  const std::size_t taps = resample_filter::for_ratio(1.0)->taps();
+  scratch_.resize(2 * config.block_samples() + 2 * taps + 8);
+  staging_.resize(config.block_samples() + 2 * taps + 8);
+  resampled_.resize(config.block_samples());
+  history_.resize(2 * resampler_->history_frames());
 }
 
 input_channel::input_channel(std::string name, const engine_config& config, double hz, double dbfs)
@@ -32,10 +54,13 @@ input_channel::input_channel(std::string name, const engine_config& config, doub
       source_(input_kind::tone),
       rate_(config.rate),
       block_bytes_(config.block_frames * bytes_per_frame),
+      deadband_(deadband_frames(config)),
+      loop_(config.rate, window_seconds(config), deadband_),
       tone_(std::in_place, hz, dbfs, config.rate) {}
 
 void input_channel::attach_sender(std::string peer) {
   sender_address_ = std::move(peer);
+  senders_.fetch_add(1, std::memory_order_relaxed);
   sender_.store(true, std::memory_order_release);
 }
 
@@ -64,6 +89,13 @@ void input_channel::render(std::span<std::int16_t> block) {
 
 void input_channel::render_network(std::span<std::int16_t> block) {
   const bool sender = has_sender();
+  if (const auto senders = senders_.load(std::memory_order_relaxed); senders != senders_seen_) {
+    senders_seen_ = senders;  // a new sender: a new clock
+    loop_.reset();
+    resampling_ = false;
+    ratio_shown_.store(1.0, std::memory_order_relaxed);
+    drift_shown_.store(0.0, std::memory_order_relaxed);
+  }
   const std::size_t available = ring_->readable() / bytes_per_frame * bytes_per_frame;
   const std::size_t target = target_bytes_.load(std::memory_order_relaxed);
   bool playing = playing_.load(std::memory_order_relaxed);
@@ -74,53 +106,115 @@ void input_channel::render_network(std::span<std::int16_t> block) {
       std::fill(block.begin(), block.end(), std::int16_t{0});
       return;
     }
+    setpoint_ = -1.0;  // joining: the level to hold is measured anew
+    window_seen_ = 0;
+    if (resampling_) resampler_->restart(history_);
   }
-  auto out = std::as_writable_bytes(block);
-  if (const std::size_t skip = skip_bytes_; sender && available >= out.size() + skip) {
-    skip_bytes_ = 0;
-    read_skipping(block, skip);
-    // A file input's player keeps its ring full on purpose: only network inputs shrink.
-    if (source_ == input_kind::network) watch_level(available - skip);  // may ask for a skip next block
-    playing_.store(true, std::memory_order_relaxed);
+  if (resampling_) {
+    if (!render_resampled(block, available)) run_dry(block, 0, sender);
     return;
   }
-  window_seen_ = 0;  // a run that ends dry (or a sender leaving) is no window to judge
-  skip_bytes_ = 0;
-  const std::size_t got = ring_->read(out.first(std::min(out.size(), available)));
-  if (got < out.size()) {
-    std::memset(out.data() + got, 0, out.size() - got);
-    if (sender) {
-      counters().underruns.fetch_add(1, std::memory_order_relaxed);
-      target_bytes_.store(std::min(target + block_bytes_, max_target_bytes_), std::memory_order_relaxed);
+  if (const std::size_t skip = skip_bytes_; sender && available >= block.size_bytes() + skip) {
+    skip_bytes_ = 0;
+    read_skipping(block, skip);
+    keep_history(block);
+    // A file input's player keeps its ring full on purpose: only network inputs follow a clock.
+    if (source_ == input_kind::network) watch_level(static_cast<double>((available - skip) / bytes_per_frame));
+    playing_.store(true, std::memory_order_relaxed);
+    return;
+  } else {
+    auto out = std::as_writable_bytes(block);
+    const std::size_t got = ring_->read(out.first(std::min(out.size(), available)));
+    if (got == out.size()) {
+      keep_history(block);
+      playing_.store(true, std::memory_order_relaxed);
+      return;
     }
-    playing = false;
+    run_dry(block, got / sizeof(std::int16_t), sender);
   }
-  playing_.store(playing, std::memory_order_relaxed);
 }
 
-void input_channel::watch_level(std::size_t available) {
+bool input_channel::render_resampled(std::span<std::int16_t> block, std::size_t available) {
+  const bool sender = has_sender();
+  const double ratio = loop_.ratio();
+  const std::size_t frames = block.size() / channels_per_frame;
+  const std::size_t need = resampler_->needed(frames, ratio);
+  const std::size_t skip = sender ? skip_bytes_ : 0;
+  if (sender && available < need * bytes_per_frame + skip) return false;
+  skip_bytes_ = 0;
+  const double level = static_cast<double>(available / bytes_per_frame) + resampler_->ahead();
+  auto in = std::span(staging_).first(need * channels_per_frame);
+  if (available >= in.size_bytes() + skip) {
+    read_skipping(in, skip);
+  } else {
+    // A departed sender's last frames, and silence after them.
+    const std::size_t got = ring_->read(std::as_writable_bytes(in).first(available));
+    std::fill(in.begin() + static_cast<std::ptrdiff_t>(got / sizeof(std::int16_t)), in.end(), std::int16_t{0});
+  }
+  resampler_->append(in);
+  resampler_->produce(resampled_, ratio);
+  kernels().float_to_s16(resampled_.data(), block.data(), block.size());
+  keep_history(block);
+  if (sender) watch_level(level - static_cast<double>(skip / bytes_per_frame));
+  playing_.store(true, std::memory_order_relaxed);
+  return true;
+}
+
+void input_channel::run_dry(std::span<std::int16_t> block, std::size_t got, bool sender) {
+  std::fill(block.begin() + static_cast<std::ptrdiff_t>(got), block.end(), std::int16_t{0});
+  window_seen_ = 0;  // a run that ends dry (or a sender leaving) is no window to judge
+  skip_bytes_ = 0;
+  if (sender) {
+    counters().underruns.fetch_add(1, std::memory_order_relaxed);
+    const std::size_t target = target_bytes_.load(std::memory_order_relaxed);
+    target_bytes_.store(std::min(target + block_bytes_, max_target_bytes_), std::memory_order_relaxed);
+  }
+  keep_history(block);
+  playing_.store(false, std::memory_order_relaxed);
+}
+
+void input_channel::keep_history(std::span<const std::int16_t> block) {
+  const std::size_t n = std::min(history_.size(), block.size());
+  std::copy(block.end() - static_cast<std::ptrdiff_t>(n), block.end(), history_.end() - static_cast<std::ptrdiff_t>(n));
+}
+
+void input_channel::watch_level(double level) {
   if (window_seen_ == 0) {
     window_overruns_ = counters().overruns.load(std::memory_order_relaxed);
     window_bytes_in_ = counters().bytes_in.load(std::memory_order_relaxed);
-    window_low_ = available;
+    window_sum_ = 0.0;
   }
-  window_low_ = std::min(window_low_, available);
+  window_sum_ += level;
   if (++window_seen_ < window_blocks_) return;
-  // The low point stayed above the target all window long: the excess is latency nobody needs,
-  // if the sender streams in real time. Not when the ring was full meanwhile (TCP paces the sender:
-  // every byte is wanted), nor when the window brought much more or less than real time (a file
-  // sent at once, to be played out whole).
-  const std::size_t target = target_bytes_.load(std::memory_order_relaxed);
+  window_seen_ = 0;
+  const double mean = window_sum_ / static_cast<double>(window_blocks_);
+  const double block_frames = static_cast<double>(block_bytes_ / bytes_per_frame);
+  const double target = static_cast<double>(target_bytes_.load(std::memory_order_relaxed) / bytes_per_frame);
+  // Not when the ring was full meanwhile (TCP paces the sender: every byte is wanted, and its
+  // clock is ours), nor when the window brought much more or less than real time (a file sent at
+  // once, to be played out whole; a stall).
   const bool held_back = counters().overruns.load(std::memory_order_relaxed) != window_overruns_;
   const std::uint64_t received = counters().bytes_in.load(std::memory_order_relaxed) - window_bytes_in_;
   const std::uint64_t real_time = window_blocks_ * block_bytes_;
   const bool streaming = received * 10 >= real_time * 9 && received * 10 <= real_time * 11;
-  // One block above the target stays as a cushion: trimming must not make the next underrun.
-  const std::size_t keep = target + block_bytes_;
-  if (!held_back && streaming && window_low_ > keep) {
-    skip_bytes_ = std::min(window_low_ - keep, block_bytes_) / bytes_per_frame * bytes_per_frame;
+  if (held_back || !streaming) return;
+  if (setpoint_ < 0.0) {
+    // The level a steady sender settles at after joining, its packets' sawtooth around it; more
+    // than a block above the target is excess to trim.
+    setpoint_ = std::min(mean, target + block_frames);
   }
-  window_seen_ = 0;
+  const double error = mean - setpoint_;
+  if (error > std::max(block_frames / 2, 4 * deadband_)) {
+    skip_bytes_ = static_cast<std::size_t>(std::min(error, block_frames)) * bytes_per_frame;
+    return;
+  }
+  const double ratio = loop_.update(error);
+  if (!resampling_ && ratio != 1.0) {
+    resampler_->restart(history_);  // continues from the frames just played
+    resampling_ = true;
+  }
+  ratio_shown_.store(ratio, std::memory_order_relaxed);
+  drift_shown_.store(loop_.offset() * 1e6, std::memory_order_relaxed);
 }
 
 // Reads a block and skips `skip_bytes` after it, crossfading the block's last frames into the

@@ -10,6 +10,8 @@
 
 #include "mixer/byte_ring.hpp"
 #include "mixer/channel.hpp"
+#include "mixer/drift_loop.hpp"
+#include "mixer/resampler.hpp"
 #include "mixer/tone_generator.hpp"
 
 namespace mixmatrix::mixer {
@@ -23,10 +25,12 @@ enum class input_kind { network, file, tone };
 /// buffered; when it runs dry the rest of the block is silence, an underrun is counted, the
 /// target grows by one block (up to half the ring: a sender whose packets are longer than the
 /// target, like ffmpeg's 23 ms, settles instead of underrunning forever) and the input waits to
-/// refill. The buffer also shrinks back: when its low point stayed above the target plus a block
-/// for a whole window (half a second) in which the sender streamed at real time (±10%) and was not
-/// held back by a full ring, the excess (at most a block per window) is skipped with a short crossfade, so a
-/// burst after a stall or a sender whose clock runs fast does not leave latency behind for good.
+/// refill. While it plays, the buffer's mean level over windows of half a second is held at the
+/// level it settled at after joining (at most a block above the target): a drift_loop follows the
+/// sender's clock and a resampler reads the ring at the loop's ratio, so a sender whose crystal runs
+/// fast or slow loses or gains nothing; while the ratio is exactly 1 (a sender on our clock, or
+/// paced by a full ring, or a burst) the ring is read as it is, bit for bit. Gross excess (a burst
+/// after a stall) is skipped instead, at most a block per window, with a short crossfade.
 /// A tone input generates a sine in the engine.
 class input_channel : public channel {
  public:
@@ -61,14 +65,21 @@ class input_channel : public channel {
   bool playing() const { return playing_.load(std::memory_order_relaxed); }
   /// Any thread: milliseconds of audio buffered.
   std::uint32_t buffered_ms() const;
+  /// Any thread: input frames read per output frame (1: the ring is read as it is).
+  double ratio() const { return ratio_shown_.load(std::memory_order_relaxed); }
+  /// Any thread: the sender's clock offset as the drift loop estimates it, ppm (positive: fast).
+  double drift_ppm() const { return drift_shown_.load(std::memory_order_relaxed); }
 
   /// Engine thread: the next block of this input (block_samples() samples). No allocation.
   void render(std::span<std::int16_t> block);
 
  private:
   void render_network(std::span<std::int16_t> block);
+  bool render_resampled(std::span<std::int16_t> block, std::size_t available);
   void read_skipping(std::span<std::int16_t> block, std::size_t skip_bytes);
-  void watch_level(std::size_t available);
+  void watch_level(double level);
+  void run_dry(std::span<std::int16_t> block, std::size_t got, bool sender);
+  void keep_history(std::span<const std::int16_t> block);
 
   input_kind source_;
   std::uint32_t rate_;
@@ -77,13 +88,25 @@ class input_channel : public channel {
   std::size_t max_target_bytes_ = 0;
   std::atomic<std::size_t> target_bytes_{0};
   std::unique_ptr<byte_ring> ring_;
-  std::vector<std::int16_t> scratch_;  // a block and the frames skipped with it
+  std::vector<std::int16_t> scratch_;  // what is read, with the frames skipped with it
+  std::vector<std::int16_t> staging_;  // what the resampler is given
+  std::vector<float> resampled_;       // a block from the resampler
+  std::vector<std::int16_t> history_;  // the last frames played, for a resampler to continue
+  std::unique_ptr<resampler> resampler_;
+  double deadband_;  // frames of error the loop ignores
+  drift_loop loop_;
+  bool resampling_ = false;               // the ratio has left 1 since the sender came
+  double setpoint_ = -1.0;                // the mean level held, frames (negative: not measured yet)
   std::size_t window_blocks_ = 0;
   std::size_t window_seen_ = 0;           // blocks of the current window
-  std::size_t window_low_ = 0;            // lowest level seen in the window, bytes
+  double window_sum_ = 0.0;               // of the levels seen in the window, frames
   std::uint64_t window_overruns_ = 0;     // the overrun count when the window began
   std::uint64_t window_bytes_in_ = 0;     // the byte count when the window began
   std::size_t skip_bytes_ = 0;            // to skip with the next block
+  std::uint32_t senders_seen_ = 0;        // the engine's copy of senders_
+  std::atomic<std::uint32_t> senders_{0};  // counts attach_sender(): a new clock to follow
+  std::atomic<double> ratio_shown_{1.0};
+  std::atomic<double> drift_shown_{0.0};
   std::optional<tone_generator> tone_;
   std::string sender_address_;
   std::atomic<bool> sender_{false};

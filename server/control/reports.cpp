@@ -20,11 +20,13 @@ std::string level(double db) {
   return text;
 }
 
-std::string number(double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.2f", v);
+std::string fixed(double v, int decimals) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%.*f", decimals, v);
   return text;
 }
+
+std::string number(double v) { return fixed(v, 2); }
 
 std::string n(std::uint64_t v) { return std::to_string(v); }
 
@@ -98,6 +100,7 @@ std::vector<std::string> describe_input(const channel_report& r, bool detailed, 
                     " target_ms=" + n(input.target_ms()) + " buffered_ms=" + n(input.buffered_ms()) +
                     " underruns=" + n(c.underruns.load()) + " overruns=" + n(c.overruns.load()) +
                     " skipped_ms=" + n(c.skipped_frames.load() * 1000 / config.rate) +
+                    " drift_ppm=" + fixed(input.drift_ppm(), 1) + " ratio=" + fixed(input.ratio(), 6) +
                     " bytes=" + n(c.bytes_in.load()) + " frames=" + n(c.frames.load()) + listeners);
   }
   if (detailed) add_local_audio(r, lines);

@@ -21,7 +21,7 @@ TEST_CASE(
   CHECK(rig.lines_of("show N") ==
         strings{
             "input N state=idle sender=none playing=no latency_ms=20 target_ms=20 buffered_ms=0 underruns=0 "
-            "overruns=0 skipped_ms=0 bytes=0 frames=0 listeners=0"});
+            "overruns=0 skipped_ms=0 drift_ppm=0.0 ratio=1.000000 bytes=0 frames=0 listeners=0"});
   CHECK(rig.reply("input add N") == "ERR 409 name N exists");
   CHECK(rig.reply("input add N tone 440") == "ERR 409 name N exists");
   CHECK(rig.ports.opened.empty());

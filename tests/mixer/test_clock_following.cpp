@@ -1,0 +1,176 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <numbers>
+#include <random>
+#include <vector>
+
+#include "mixer/input_channel.hpp"
+
+using namespace mixmatrix::mixer;
+
+namespace {
+
+// A sender with its own crystal, `ppm` off ours, sending a sine in packets of `packet` frames
+// (jittered by up to `jitter_ms`), into an input rendered block by block on the engine's clock:
+// simulated time, so minutes take moments and nothing depends on the machine.
+struct simulation {
+  simulation(double offset_ppm, std::size_t packet_frames = 441, double jitter_ms = 1.0, unsigned seed = 1)
+      : input("in", config, 20), ppm(offset_ppm), packet(packet_frames), jitter(jitter_ms / 1000.0), random(seed) {
+    input.attach_sender("sim");
+  }
+
+  // Runs `seconds` of engine time; returns the worst break of the sine (see below) in LSB.
+  double run(double seconds) {
+    const auto blocks = static_cast<std::size_t>(seconds * config.rate / config.block_frames);
+    std::vector<std::int16_t> block(config.block_samples());
+    double worst = 0.0;
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const double now = static_cast<double>(ticks++) * config.block_frames / config.rate;
+      // Packets the sender has sent by now (its clock runs at 1 + ppm), each arriving late by a
+      // jitter; in order, as TCP delivers them.
+      while (next_arrival() <= now) send_packet();
+      input.render(block);
+      if (input.playing()) worst = std::max(worst, track(block));
+      levels.push_back(static_cast<double>(input.ring().readable()) / 4.0 / config.rate * 1000.0);
+    }
+    return worst;
+  }
+
+  double next_arrival() {
+    if (!arrival_pending) {
+      const double sent = static_cast<double>(packets) * static_cast<double>(packet) / (config.rate * (1.0 + ppm * 1e-6));
+      arrival = std::max(arrival, sent + std::uniform_real_distribution<double>(0.0, jitter)(random));
+      arrival_pending = true;
+    }
+    return arrival;
+  }
+
+  void send_packet() {
+    std::vector<std::int16_t> pcm(2 * packet);
+    for (std::size_t i = 0; i < packet; ++i) {
+      const double v = amplitude * std::sin(omega * static_cast<double>(sent_frames + i));
+      pcm[2 * i] = pcm[2 * i + 1] = static_cast<std::int16_t>(std::lround(v));
+    }
+    sent_frames += packet;
+    const auto bytes = std::as_bytes(std::span(pcm));
+    REQUIRE(input.ring().write(bytes) == bytes.size());
+    input.counters().bytes_in.fetch_add(bytes.size());
+    ++packets;
+    arrival_pending = false;
+  }
+
+  // A sine obeys x[n+1] + x[n-1] = 2 cos(w) x[n]: what is left over is rounding and the loop's
+  // slow change of rate (well under a few LSB), or a break in the wave (dropped, repeated or
+  // silent frames: hundreds of LSB).
+  double track(const std::vector<std::int16_t>& block) {
+    double worst = 0.0;
+    for (std::size_t i = 0; i < block.size(); i += 2) {
+      const double x = block[i];
+      if (have_two) worst = std::max(worst, std::abs(x + before - 2 * std::cos(omega) * last));
+      before = last;
+      last = x;
+      have_two = have_one;
+      have_one = true;
+    }
+    return worst;
+  }
+
+  // The mean level over the last `seconds`, and how far it strayed from that.
+  double mean_level(double seconds) const {
+    const auto n = static_cast<std::size_t>(seconds * config.rate / config.block_frames);
+    double sum = 0;
+    for (std::size_t i = levels.size() - n; i < levels.size(); ++i) sum += levels[i];
+    return sum / static_cast<double>(n);
+  }
+
+  engine_config config;
+  input_channel input;
+  double ppm;
+  std::size_t packet;
+  double jitter;
+  std::mt19937 random;
+  const double amplitude = 16000.0;
+  const double omega = 2 * std::numbers::pi * 997.0 / 44100.0;
+  std::size_t ticks = 0;
+  std::size_t packets = 0;
+  std::size_t sent_frames = 0;
+  double arrival = 0.0;
+  bool arrival_pending = false;
+  double last = 0, before = 0;
+  bool have_one = false, have_two = false;
+  std::vector<double> levels;  // ms buffered after each block
+};
+
+}  // namespace
+
+TEST_CASE("a sender's clock is followed: no break in the wave, the level held, the offset measured") {
+  for (const double ppm : {1000.0, 500.0, 100.0, -100.0, -500.0, -1000.0}) {
+    INFO(ppm << " ppm");
+    simulation sim(ppm);
+    // The level it joined at: its first half second of play, the level the loop holds.
+    sim.run(0.1);
+    REQUIRE(sim.input.playing());
+    sim.levels.clear();
+    sim.run(0.5);
+    const double joined = sim.mean_level(0.5);
+    const double worst = sim.run(179.4);
+    CHECK(worst < 16.0);  // a single dropped frame would break it by some 2000
+    CHECK(sim.input.counters().underruns == 0);
+    CHECK(sim.input.counters().skipped_frames == 0);
+    // Settled within 10 s: from then on each second's mean level stays within 3 ms of where it joined.
+    for (std::size_t second = 10; second < 180; ++second) {
+      const std::size_t per_second = sim.levels.size() / 180;
+      double sum = 0;
+      for (std::size_t i = second * per_second; i < (second + 1) * per_second; ++i) sum += sim.levels[i];
+      const double mean = sum / static_cast<double>(per_second);
+      if (std::abs(mean - joined) > 3.0) {
+        FAIL_CHECK("second " << second << ": mean level " << mean << " ms, joined at " << joined << " ms");
+        break;
+      }
+    }
+    CHECK(sim.input.drift_ppm() == doctest::Approx(ppm).epsilon(0.10));
+    CHECK(sim.input.ratio() == doctest::Approx(1.0 + ppm * 1e-6).epsilon(2e-4));
+    MESSAGE(ppm << " ppm: drift_ppm " << sim.input.drift_ppm() << ", worst break " << worst << " LSB, level "
+                << sim.mean_level(10) << " ms (joined at " << joined << ")");
+  }
+}
+
+TEST_CASE("ffmpeg's packets of 1024 frames, jittered by 3 ms, are followed as smoothly") {
+  for (const double ppm : {500.0, -500.0}) {
+    INFO(ppm << " ppm");
+    simulation sim(ppm, 1024, 3.0);
+    sim.run(20.0);  // packets longer than the 20 ms target: it grows to fit them first
+    const auto underruns = sim.input.counters().underruns.load();
+    const double worst = sim.run(100.0);
+    CHECK(worst < 16.0);
+    CHECK(sim.input.counters().underruns == underruns);
+    CHECK(sim.input.counters().skipped_frames == 0);
+    CHECK(sim.input.drift_ppm() == doctest::Approx(ppm).epsilon(0.10));
+  }
+}
+
+TEST_CASE("a sender on the engine's clock is never resampled: its frames play bit for bit") {
+  simulation sim(0.0, 441, 1.0);
+  std::vector<std::int16_t> block(sim.config.block_samples());
+  std::size_t played = 0;
+  bool started = false;
+  for (std::size_t b = 0; b < 20000; ++b) {  // two minutes
+    const double now = static_cast<double>(sim.ticks++) * sim.config.block_frames / sim.config.rate;
+    while (sim.next_arrival() <= now) sim.send_packet();
+    sim.input.render(block);
+    if (!sim.input.playing()) {
+      REQUIRE_FALSE(started);
+      continue;
+    }
+    started = true;
+    for (std::size_t i = 0; i < block.size(); i += 2, ++played) {
+      const auto want = static_cast<std::int16_t>(std::lround(sim.amplitude * std::sin(sim.omega * static_cast<double>(played))));
+      REQUIRE(block[i] == want);
+    }
+  }
+  CHECK(sim.input.ratio() == 1.0);
+  CHECK(sim.input.drift_ppm() == 0.0);
+}
