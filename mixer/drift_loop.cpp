@@ -5,7 +5,7 @@
 
 namespace mixmatrix::mixer {
 namespace {
-constexpr double widest = 1.0;      // rad/s: locks a 1000 ppm offset within a few seconds
+constexpr double widest = 0.5;      // rad/s: locks a 1000 ppm offset within seconds
 constexpr double narrowest = 0.1;  // rad/s: averages the level's noise over some 30 s
 constexpr double damping = 0.8;
 constexpr double max_offset = 2000e-6;      // beyond any crystal; a sender this far off is broken

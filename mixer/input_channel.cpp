@@ -12,7 +12,8 @@ namespace mixmatrix::mixer {
 static_assert(std::endian::native == std::endian::little, "the wire format is little-endian PCM");
 
 namespace {
-constexpr double max_ratio = 1.01;  // beyond what the drift loop ever asks
+constexpr double max_ratio = 1.01;  // beyond what the drift loop and a trim ever ask
+constexpr double trim_rate = 0.002;  // a level moved by 2 ms a second
 
 double window_seconds(const engine_config& config) {
   return static_cast<double>(std::max<std::size_t>(1, config.rate / 2 / config.block_frames) * config.block_frames) /
@@ -30,6 +31,7 @@ input_channel::input_channel(std::string name, const engine_config& config, std:
       rate_(config.rate),
       latency_ms_(latency_ms),
       block_bytes_(config.block_frames * bytes_per_frame),
+      arrivals_(static_cast<double>(config.rate) * bytes_per_frame),
       deadband_(deadband_frames(config)),
       loop_(config.rate, window_seconds(config), deadband_) {
   const std::size_t capacity = config.frames_for_ms(config.input_buffer_ms) * bytes_per_frame;
@@ -54,12 +56,16 @@ input_channel::input_channel(std::string name, const engine_config& config, doub
       source_(input_kind::tone),
       rate_(config.rate),
       block_bytes_(config.block_frames * bytes_per_frame),
+      arrivals_(static_cast<double>(config.rate) * bytes_per_frame),
       deadband_(deadband_frames(config)),
       loop_(config.rate, window_seconds(config), deadband_),
       tone_(std::in_place, hz, dbfs, config.rate) {}
 
 void input_channel::attach_sender(std::string peer) {
   sender_address_ = std::move(peer);
+  arrivals_.reset();
+  needed_bytes_.store(0, std::memory_order_relaxed);
+  packet_frames_.store(0, std::memory_order_relaxed);
   senders_.fetch_add(1, std::memory_order_relaxed);
   sender_.store(true, std::memory_order_release);
 }
@@ -69,13 +75,27 @@ void input_channel::detach_sender() {
   sender_.store(false, std::memory_order_release);
 }
 
+void input_channel::note_arrival(std::size_t bytes, double now) {
+  arrivals_.arrived(bytes, now);
+  // What the arrivals need, a block the engine takes at once, and a margin for what no second showed.
+  const double frames = arrivals_.needed() * rate_ + static_cast<double>(block_bytes_ / bytes_per_frame) + 0.002 * rate_;
+  const std::size_t needed = static_cast<std::size_t>(std::ceil(frames)) * bytes_per_frame;
+  needed_bytes_.store(std::min(needed, max_target_bytes_), std::memory_order_relaxed);
+  packet_frames_.store(static_cast<std::size_t>(arrivals_.longest() * rate_), std::memory_order_relaxed);
+}
+
+std::size_t input_channel::target_bytes() const {
+  return std::max(target_bytes_.load(std::memory_order_relaxed), needed_bytes_.load(std::memory_order_relaxed));
+}
+
 std::uint32_t input_channel::target_ms() const {
-  return static_cast<std::uint32_t>(target_bytes_.load(std::memory_order_relaxed) / bytes_per_frame * 1000 / rate_);
+  return static_cast<std::uint32_t>(target_bytes() / bytes_per_frame * 1000 / rate_);
 }
 
 std::uint32_t input_channel::buffered_ms() const {
   if (!ring_) return 0;
-  return static_cast<std::uint32_t>(ring_->readable() / bytes_per_frame * 1000 / rate_);
+  const std::size_t frames = ring_->readable() / bytes_per_frame + held_frames_.load(std::memory_order_relaxed);
+  return static_cast<std::uint32_t>(frames * 1000 / rate_);
 }
 
 void input_channel::render(std::span<std::int16_t> block) {
@@ -93,11 +113,13 @@ void input_channel::render_network(std::span<std::int16_t> block) {
     senders_seen_ = senders;  // a new sender: a new clock
     loop_.reset();
     resampling_ = false;
+    held_frames_.store(0, std::memory_order_relaxed);
+    trim_to_ = -1.0;
     ratio_shown_.store(1.0, std::memory_order_relaxed);
     drift_shown_.store(0.0, std::memory_order_relaxed);
   }
   const std::size_t available = ring_->readable() / bytes_per_frame * bytes_per_frame;
-  const std::size_t target = target_bytes_.load(std::memory_order_relaxed);
+  const std::size_t target = target_bytes();
   bool playing = playing_.load(std::memory_order_relaxed);
   if (!playing) {
     // A departed sender's last frames are played out even below the target.
@@ -107,8 +129,13 @@ void input_channel::render_network(std::span<std::int16_t> block) {
       return;
     }
     setpoint_ = -1.0;  // joining: the level to hold is measured anew
+    trim_to_ = -1.0;
     window_seen_ = 0;
     if (resampling_) resampler_->restart(history_);
+  }
+  if (source_ == input_kind::network && sender && steer() != 1.0 && !resampling_) {
+    resampler_->restart(history_);  // continues from the frames just played
+    resampling_ = true;
   }
   if (resampling_) {
     if (!render_resampled(block, available)) run_dry(block, 0, sender);
@@ -136,7 +163,7 @@ void input_channel::render_network(std::span<std::int16_t> block) {
 
 bool input_channel::render_resampled(std::span<std::int16_t> block, std::size_t available) {
   const bool sender = has_sender();
-  const double ratio = loop_.ratio();
+  const double ratio = ratio_;
   const std::size_t frames = block.size() / channels_per_frame;
   const std::size_t need = resampler_->needed(frames, ratio);
   const std::size_t skip = sender ? skip_bytes_ : 0;
@@ -154,6 +181,7 @@ bool input_channel::render_resampled(std::span<std::int16_t> block, std::size_t 
   resampler_->append(in);
   resampler_->produce(resampled_, ratio);
   kernels().float_to_s16(resampled_.data(), block.data(), block.size());
+  held_frames_.store(static_cast<std::size_t>(resampler_->ahead()), std::memory_order_relaxed);
   keep_history(block);
   if (sender) watch_level(level - static_cast<double>(skip / bytes_per_frame));
   playing_.store(true, std::memory_order_relaxed);
@@ -178,6 +206,22 @@ void input_channel::keep_history(std::span<const std::int16_t> block) {
   std::copy(block.end() - static_cast<std::ptrdiff_t>(n), block.end(), history_.end() - static_cast<std::ptrdiff_t>(n));
 }
 
+double input_channel::steer() {
+  double trim = 0.0;
+  if (trim_to_ >= 0.0 && setpoint_ != trim_to_) {
+    // The level is moved by reading a little faster or slower than real time, its setpoint with
+    // it, so the drift loop never sees the move.
+    const double step = trim_rate * static_cast<double>(block_bytes_ / bytes_per_frame);
+    trim = setpoint_ > trim_to_ ? trim_rate : -trim_rate;
+    setpoint_ = setpoint_ > trim_to_ ? std::max(trim_to_, setpoint_ - step) : std::min(trim_to_, setpoint_ + step);
+  } else {
+    trim_to_ = -1.0;
+  }
+  ratio_ = loop_.ratio() + trim;
+  ratio_shown_.store(ratio_, std::memory_order_relaxed);
+  return ratio_;
+}
+
 void input_channel::watch_level(double level) {
   if (window_seen_ == 0) {
     window_overruns_ = counters().overruns.load(std::memory_order_relaxed);
@@ -189,7 +233,7 @@ void input_channel::watch_level(double level) {
   window_seen_ = 0;
   const double mean = window_sum_ / static_cast<double>(window_blocks_);
   const double block_frames = static_cast<double>(block_bytes_ / bytes_per_frame);
-  const double target = static_cast<double>(target_bytes_.load(std::memory_order_relaxed) / bytes_per_frame);
+  const double target = static_cast<double>(target_bytes() / bytes_per_frame);
   // Not when the ring was full meanwhile (TCP paces the sender: every byte is wanted, and its
   // clock is ours), nor when the window brought much more or less than real time (a file sent at
   // once, to be played out whole; a stall).
@@ -198,22 +242,29 @@ void input_channel::watch_level(double level) {
   const std::uint64_t real_time = window_blocks_ * block_bytes_;
   const bool streaming = received * 10 >= real_time * 9 && received * 10 <= real_time * 11;
   if (held_back || !streaming) return;
-  if (setpoint_ < 0.0) {
-    // The level a steady sender settles at after joining, its packets' sawtooth around it; more
-    // than a block above the target is excess to trim.
-    setpoint_ = std::min(mean, target + block_frames);
-  }
-  const double error = mean - setpoint_;
-  if (error > std::max(block_frames / 2, 4 * deadband_)) {
-    skip_bytes_ = static_cast<std::size_t>(std::min(error, block_frames)) * bytes_per_frame;
+  // The mean level a steady sender's packets give after joining at the target lies between the
+  // target less half a packet and a block and a packet above that: the level held is the one it
+  // joined at, brought into that band (and moved with it as the target changes), by a trim rather
+  // than by the loop, which only follows the sender's clock.
+  const double packet = static_cast<double>(packet_frames_.load(std::memory_order_relaxed));
+  const double low = std::max(target - packet / 2, block_frames);
+  const double high = low + packet + block_frames;
+  if (setpoint_ < 0.0) setpoint_ = mean;
+  double error = mean - setpoint_;
+  if (mean - std::min(setpoint_, high) > std::max(2 * block_frames, 0.03 * rate_)) {
+    // Gross excess, a burst after a stall: skipped, a block a window.
+    skip_bytes_ = static_cast<std::size_t>(std::min(mean - std::min(setpoint_, high), block_frames)) * bytes_per_frame;
     return;
   }
-  const double ratio = loop_.update(error);
-  if (!resampling_ && ratio != 1.0) {
-    resampler_->restart(history_);  // continues from the frames just played
-    resampling_ = true;
+  if (std::abs(error) > 3 * deadband_) {
+    // A jump, not a drift (which moves the level well under a deadband a window): trimmed.
+    if (trim_to_ < 0.0) trim_to_ = setpoint_;
+    setpoint_ = mean;
+    error = 0.0;
   }
-  ratio_shown_.store(ratio, std::memory_order_relaxed);
+  const double goal = std::clamp(trim_to_ < 0.0 ? setpoint_ : trim_to_, low, high);
+  if (std::abs(goal - setpoint_) > deadband_) trim_to_ = goal;
+  loop_.update(error);
   drift_shown_.store(loop_.offset() * 1e6, std::memory_order_relaxed);
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "mixer/arrival_meter.hpp"
 #include "mixer/byte_ring.hpp"
 #include "mixer/channel.hpp"
 #include "mixer/drift_loop.hpp"
@@ -45,7 +46,8 @@ class input_channel : public channel {
   input_kind source() const { return source_; }
   /// Jitter-buffer target asked for, in ms (network inputs).
   std::uint32_t latency_ms() const { return latency_ms_; }
-  /// Any thread: the jitter-buffer target now, in ms (grown by underruns).
+  /// Any thread: the jitter-buffer target now, in ms: what the sender's arrivals need (see
+  /// note_arrival), never below the latency asked for (grown by underruns).
   std::uint32_t target_ms() const;
   /// The tone's settings (tone inputs only).
   const tone_generator& tone() const { return *tone_; }
@@ -54,6 +56,9 @@ class input_channel : public channel {
   byte_ring& ring() { return *ring_; }
   /// Network thread: a sender (at address `peer`, or a file player) took this input.
   void attach_sender(std::string peer);
+  /// The sender's thread: `bytes` written into the ring just arrived, at `now` (seconds of a
+  /// monotonic clock): measures the sender's packets and jitter and sizes the target to them.
+  void note_arrival(std::size_t bytes, double now);
   /// The sender's thread: the sender left; a half frame it left behind is completed with silence
   /// so the next sender's left and right stay where they belong.
   void detach_sender();
@@ -63,7 +68,7 @@ class input_channel : public channel {
   bool has_sender() const { return sender_.load(std::memory_order_acquire); }
   /// Any thread: whether the input is currently heard (its buffer reached the target).
   bool playing() const { return playing_.load(std::memory_order_relaxed); }
-  /// Any thread: milliseconds of audio buffered.
+  /// Any thread: milliseconds of audio buffered (in the ring and the resampler).
   std::uint32_t buffered_ms() const;
   /// Any thread: input frames read per output frame (1: the ring is read as it is).
   double ratio() const { return ratio_shown_.load(std::memory_order_relaxed); }
@@ -74,9 +79,11 @@ class input_channel : public channel {
   void render(std::span<std::int16_t> block);
 
  private:
+  std::size_t target_bytes() const;
   void render_network(std::span<std::int16_t> block);
   bool render_resampled(std::span<std::int16_t> block, std::size_t available);
   void read_skipping(std::span<std::int16_t> block, std::size_t skip_bytes);
+  double steer();
   void watch_level(double level);
   void run_dry(std::span<std::int16_t> block, std::size_t got, bool sender);
   void keep_history(std::span<const std::int16_t> block);
@@ -86,7 +93,10 @@ class input_channel : public channel {
   std::uint32_t latency_ms_ = 0;
   std::size_t block_bytes_;
   std::size_t max_target_bytes_ = 0;
-  std::atomic<std::size_t> target_bytes_{0};
+  std::atomic<std::size_t> target_bytes_{0};  // the latency asked for, grown by underruns
+  arrival_meter arrivals_;                     // the sender's thread
+  std::atomic<std::size_t> needed_bytes_{0};   // what the arrivals need
+  std::atomic<std::size_t> packet_frames_{0};  // the longest of them
   std::unique_ptr<byte_ring> ring_;
   std::vector<std::int16_t> scratch_;  // what is read, with the frames skipped with it
   std::vector<std::int16_t> staging_;  // what the resampler is given
@@ -97,6 +107,8 @@ class input_channel : public channel {
   drift_loop loop_;
   bool resampling_ = false;               // the ratio has left 1 since the sender came
   double setpoint_ = -1.0;                // the mean level held, frames (negative: not measured yet)
+  double trim_to_ = -1.0;                 // the setpoint being come down to (negative: none)
+  double ratio_ = 1.0;                    // for this block: the loop's, and a trim's
   std::size_t window_blocks_ = 0;
   std::size_t window_seen_ = 0;           // blocks of the current window
   double window_sum_ = 0.0;               // of the levels seen in the window, frames
@@ -105,6 +117,7 @@ class input_channel : public channel {
   std::size_t skip_bytes_ = 0;            // to skip with the next block
   std::uint32_t senders_seen_ = 0;        // the engine's copy of senders_
   std::atomic<std::uint32_t> senders_{0};  // counts attach_sender(): a new clock to follow
+  std::atomic<std::size_t> held_frames_{0};  // by the resampler, past its position
   std::atomic<double> ratio_shown_{1.0};
   std::atomic<double> drift_shown_{0.0};
   std::optional<tone_generator> tone_;

@@ -1,9 +1,16 @@
 #include "server/net/sender_session.hpp"
 
+#include <chrono>
+
 #include "server/net/endpoint.hpp"
 #include "server/log.hpp"
 
 namespace mixmatrix::server {
+namespace {
+double seconds_now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
 
 sender_session::sender_session(tcp::socket socket, std::shared_ptr<mixer::input_channel> input, std::string preamble,
                                std::string leftover, event_bus& events)
@@ -29,6 +36,7 @@ void sender_session::start() {
     // Bytes that came with the handshake; the ring is empty and far larger than one packet.
     const auto taken = input_->ring().write(std::as_bytes(std::span(leftover_)));
     input_->counters().bytes_in.fetch_add(taken, std::memory_order_relaxed);
+    input_->note_arrival(taken, seconds_now());
     leftover_.clear();
   }
   do_read();
@@ -72,6 +80,7 @@ void sender_session::take(std::size_t bytes) {
   if (stopped_) return;  // the input was removed while the read was in flight; its bytes are moot
   input_->ring().commit(bytes);
   input_->counters().bytes_in.fetch_add(bytes, std::memory_order_relaxed);
+  input_->note_arrival(bytes, seconds_now());
   do_read();
 }
 

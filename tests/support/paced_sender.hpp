@@ -8,11 +8,13 @@
 namespace mixmatrix::test {
 
 /// Sends PCM to a port at real time, 10 ms chunks on absolute deadlines (the project's own
-/// stand-in for `ffmpeg -re` where ffmpeg is missing), optionally after a handshake line.
+/// stand-in for `ffmpeg -re` where ffmpeg is missing), optionally after a handshake line, and
+/// optionally on a clock `ppm` off ours (44100 * (1 + ppm / 1e6) frames a second), as a sound
+/// card with its own crystal sends.
 class paced_sender {
  public:
   /// Connects to `port`, sends `handshake` (if any) and then `pcm`, looping it while running.
-  paced_sender(std::uint16_t port, std::string pcm, std::string handshake = {});
+  paced_sender(std::uint16_t port, std::string pcm, std::string handshake = {}, double ppm = 0.0);
   ~paced_sender();
 
  private:

@@ -1,0 +1,84 @@
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <numbers>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/audio_analysis.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/paced_sender.hpp"
+#include "tests/support/tcp_client.hpp"
+#include "tests/support/test_server.hpp"
+
+using namespace mixmatrix::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+// The number after `key=` in a show line.
+double field(const std::string& line, const std::string& key) {
+  const auto at = line.find(" " + key + "=");
+  REQUIRE(at != std::string::npos);
+  return std::stod(line.substr(at + key.size() + 2));
+}
+
+// The worst break of a sine at `hz` in the left channel: x[n+1] + x[n-1] - 2 cos(w) x[n] is
+// rounding (a few LSB) on a continuous wave, thousands where frames were dropped, repeated or
+// silenced.
+double worst_break(const std::string& pcm, double hz) {
+  const auto left = channel_samples(pcm, 0);
+  const double c = 2 * std::cos(2 * std::numbers::pi * hz / 44100.0);
+  double worst = 0;
+  for (std::size_t i = 1; i + 1 < left.size(); ++i) worst = std::max(worst, std::abs(left[i + 1] + left[i - 1] - c * left[i]));
+  return worst;
+}
+
+// A sender `ppm` off the server's clock feeds a mix through the stream port: after the loop has
+// settled, the mix's tone is one continuous wave, nothing is skipped or missing, and the buffer's
+// level holds while the offset is measured.
+void follow(double ppm) {
+  test_server server;
+  REQUIRE(server.command("input add DJ1").ok());
+  REQUIRE(server.command("mix add main").ok());
+  REQUIRE(server.command("route main DJ1").ok());
+  tcp_client listener(server.stream_port);
+  listener.send("LISTEN main\n");
+  REQUIRE(listener.read_line(2s).value_or("").starts_with("OK"));
+  paced_sender sender(server.stream_port, sine_pcm(1000, 0.5, 1.0), "SEND DJ1\n", ppm);
+  for (int second = 0; second < 20; ++second) listener.read_for(1000ms);  // the loop locks, the level settles
+  const std::string settled = server.command("show DJ1").data.at(0);
+  std::string pcm;
+  std::vector<double> levels;
+  for (int second = 0; second < 10; ++second) {
+    pcm += listener.read_for(1000ms);
+    levels.push_back(field(server.command("show DJ1").data.at(0), "buffered_ms"));
+  }
+  const std::string last = server.command("show DJ1").data.at(0);
+  MESSAGE(last);
+  CHECK(pcm.size() >= 9 * 176400);
+  CHECK(longest_silence_frames(pcm) < 2);  // a sine at 1 kHz crosses zero on no two frames in a row
+  CHECK(worst_break(pcm, 1000) < 200.0);
+  CHECK(field(last, "underruns") == field(settled, "underruns"));
+  CHECK(field(last, "skipped_ms") == field(settled, "skipped_ms"));
+  CHECK(field(last, "drift_ppm") == doctest::Approx(ppm).epsilon(0.3));
+  CHECK(field(last, "ratio") != 1.0);
+  // The level holds: the first seconds' mean and the last seconds' mean (each a snapshot in the
+  // sawtooth of 10 ms packets and 5.8 ms blocks) within 4 ms; unfollowed, 500 ppm moves it 5 ms.
+  const double first = (levels[0] + levels[1] + levels[2] + levels[3]) / 4;
+  const double final = (levels[6] + levels[7] + levels[8] + levels[9]) / 4;
+  CHECK(std::abs(final - first) < 4.0);
+}
+
+}  // namespace
+
+TEST_CASE("a sender 500 ppm fast is followed: the mix's tone never breaks and the buffer holds its level") {
+  follow(500);
+}
+
+TEST_CASE("a sender 500 ppm slow is followed: the mix's tone never breaks and the buffer holds its level") {
+  follow(-500);
+}
