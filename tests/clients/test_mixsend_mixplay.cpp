@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "tests/support/alsa_config.hpp"
@@ -110,4 +111,22 @@ TEST_CASE("mixplay leaves no gap after its first audio while the device takes it
   INFO("longest silence inside the played span: ", gap * 1000 / 44100, " ms");
   CHECK(gap <= 44100 * static_cast<std::size_t>(gap_bound(50ms).count()) / 1000);
   CHECK(span.size() >= 29 * 44100 * 4 / 10);  // the whole three seconds, not its tail
+}
+
+TEST_CASE("mixplay's stderr holds only its own lines: PortAudio's probing of ALSA and JACK is not shown") {
+  const auto dir = temp_dir();
+  test_server server;
+  server.command("mix add M");
+  // The machine's own ALSA configuration (without a card every probed PCM is an error), and a JACK
+  // server that surely is not there.
+  const std::string env = "env -u ALSA_CONFIG_PATH JACK_DEFAULT_SERVER=mixmatrix-test-none ";
+  const std::string play = " M --seconds 0.5 --server 127.0.0.1:" + std::to_string(server.stream_port);
+  const int status = run_shell(env + MIXPLAY_PATH + play + " > /dev/null 2> " + dir + "/play.txt", 20s);
+  CHECK((status == 0 || status == 1));  // played on a sound card, or "no sound device"
+  const std::string said = read_file(dir + "/play.txt");
+  REQUIRE_FALSE(said.empty());
+  std::istringstream lines(said);
+  for (std::string line; std::getline(lines, line);) CHECK_MESSAGE(line.starts_with("mixplay: "), line);
+  CHECK(run_shell(env + MIXPLAY_PATH " --list-devices > /dev/null 2> " + dir + "/list.txt", 20s) == 0);
+  CHECK(read_file(dir + "/list.txt").empty());
 }

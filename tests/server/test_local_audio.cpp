@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <regex>
+#include <sstream>
 #include <thread>
 
 #include "tests/support/alsa_config.hpp"
@@ -124,6 +126,22 @@ TEST_CASE("play MIX sends the mix to the sound device through PortAudio: ALSA's 
   INFO("longest silence inside the played span: ", longest_silence_frames(span) * 1000 / 44100, " ms");
   CHECK(longest_silence_frames(span) <= 44100 * static_cast<std::size_t>(gap_bound(50ms).count()) / 1000);
   CHECK(span.size() >= 2 * 44100 * 4);
+}
+
+TEST_CASE("devices and play probe the sound devices without PortAudio's ALSA and JACK chatter in the log") {
+  // The machine's own ALSA configuration (without a card every probed PCM is an error), and a JACK
+  // server that surely is not there.
+  ::unsetenv("ALSA_CONFIG_PATH");
+  ::setenv("JACK_DEFAULT_SERVER", "mixmatrix-test-none", 1);
+  test_server server;
+  server.command("mix add M");
+  CHECK(server.command("devices").ok());
+  CHECK(server.command("play M \"no such card\"").status == "ERR 503 no sound device matches 'no such card'");
+  REQUIRE(server.stop() == 0);
+  const std::string log = server.log();
+  const std::regex own_line(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (error|warn |info |debug) .*)");
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) CHECK_MESSAGE(std::regex_match(line, own_line), line);
 }
 
 TEST_CASE("commands sent in one packet around a device command are answered in order") {
