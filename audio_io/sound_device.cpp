@@ -1,16 +1,38 @@
 #include "audio_io/sound_device.hpp"
 
+#include <alsa/asoundlib.h>
+#include <jack/jack.h>
 #include <portaudio.h>
 
+#include <mutex>
 #include <stdexcept>
 
 namespace mixmatrix::audio_io {
 namespace {
 
+// While PortAudio probes, ALSA and JACK write a line to stderr for every device and server they do
+// not find ("ALSA lib pcm.c:... Unknown PCM ...", "jack server is not running ..."), before and
+// instead of the program's own messages. Both libraries take a handler for those lines: no-op
+// handlers silence them and nothing else, for good, where pointing descriptor 2 elsewhere around
+// Pa_Initialize would also swallow what other threads write meanwhile (the server's log). What
+// PortAudio cannot do it still reports, through its error codes.
+void ignore_alsa(const char*, int, const char*, int, const char*, ...) {}
+void ignore_jack(const char*) {}
+
+PaError initialize_portaudio() {
+  static std::once_flag quiet;
+  std::call_once(quiet, [] {
+    snd_lib_error_set_handler(&ignore_alsa);
+    jack_set_error_function(&ignore_jack);
+    jack_set_info_function(&ignore_jack);
+  });
+  return Pa_Initialize();
+}
+
 // Keeps PortAudio initialised while alive; PortAudio counts nested initialisations.
 class portaudio_library {
  public:
-  portaudio_library() : ok_(Pa_Initialize() == paNoError) {}
+  portaudio_library() : ok_(initialize_portaudio() == paNoError) {}
   ~portaudio_library() {
     if (ok_) Pa_Terminate();
   }
@@ -59,7 +81,7 @@ std::vector<std::string> output_devices() {
 
 output_stream::output_stream(const std::string& device, std::uint32_t rate, fill_function fill, void* user)
     : callback_{fill, user} {
-  if (Pa_Initialize() != paNoError) throw std::runtime_error("PortAudio cannot start");
+  if (initialize_portaudio() != paNoError) throw std::runtime_error("PortAudio cannot start");
   const auto fail = [](const std::string& why) {
     Pa_Terminate();
     throw std::runtime_error(why);

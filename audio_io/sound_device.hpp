@@ -9,11 +9,12 @@
 namespace mixmatrix::audio_io {
 
 /// One line per PortAudio output device: `INDEX NAME (API)`; one line saying why when PortAudio
-/// cannot start.
+/// cannot start. Like output_stream, silences ALSA's and JACK's own messages for the process.
 std::vector<std::string> output_devices();
 
 /// A PortAudio output stream of interleaved stereo int16 at `rate` on one device, pulling its
 /// audio from a callback on PortAudio's audio thread (which must not lock, allocate, log or do I/O).
+/// The first one made silences ALSA's and JACK's own messages on stderr for the whole process.
 class output_stream {
  public:
   /// Fills `out` (whole frames) with the next audio; `user` is the pointer given at construction.

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "audio_io/device_pace.hpp"
 #include "audio_io/sound_device.hpp"
 #include "audio_io/sound_file_writer.hpp"
 #include "mixer/byte_ring.hpp"
@@ -53,7 +54,10 @@ class device_sink : public pcm_sink {
   device_sink(const std::string& device, std::uint32_t rate)
       : ring_(rate / 2 * 4),  // 500 ms
         prefill_(rate / 10 * 4),  // start playing once 100 ms are buffered
-        stream_(device, rate, &device_sink::fill, this) {}
+        pace_(rate),
+        stream_(device, rate, &device_sink::fill, this) {
+    stream_.start();  // now, so that the device fills its own buffer while the ring fills
+  }
   ~device_sink() override { finish(); }
 
   void write(const std::int16_t* frames, std::size_t count) override {
@@ -61,7 +65,6 @@ class device_sink : public pcm_sink {
     while (!bytes.empty()) {
       const std::size_t n = ring_.write(bytes);
       bytes = bytes.subspan(n);
-      if (!started_ && ring_.readable() >= prefill_) start();
       if (!bytes.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(2));  // the card is the clock
     }
   }
@@ -70,24 +73,21 @@ class device_sink : public pcm_sink {
     if (finished_) return {};
     finished_ = true;
     draining_.store(true, std::memory_order_release);
-    if (!started_ && ring_.readable() > 0) start();
-    while (started_ && ring_.readable() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    while (ring_.readable() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     return "mixplay: " + std::to_string(underruns_.load()) + " underruns";
   }
 
  private:
-  void start() {
-    stream_.start();
-    started_ = true;
-  }
-
-  // The audio callback: reads the ring, never locks, allocates or logs. After running dry it plays
-  // silence until the ring holds the start threshold again, so one hiccup costs one gap, not many.
+  // The audio callback: reads the ring, never locks, allocates or logs. It plays silence until the
+  // device keeps real time (its own buffer full: audio given before would drain the ring at once and
+  // leave a gap) and the ring holds the start threshold; after running dry, until the ring holds it
+  // again, so one hiccup costs one gap, not many.
   static void fill(std::span<std::byte> out, void* user) {
     auto* self = static_cast<device_sink*>(user);
     const std::size_t whole_frames = self->ring_.readable() / 4 * 4;
     if (!self->playing_.load(std::memory_order_relaxed)) {
-      if (whole_frames < self->prefill_ && !self->draining_.load(std::memory_order_acquire)) {
+      if (!self->pace_.settled(out.size() / 4, std::chrono::steady_clock::now()) ||
+          (whole_frames < self->prefill_ && !self->draining_.load(std::memory_order_acquire))) {
         std::fill(out.begin(), out.end(), std::byte{0});
         return;
       }
@@ -106,8 +106,8 @@ class device_sink : public pcm_sink {
   std::atomic<std::uint64_t> underruns_{0};
   std::atomic<bool> playing_{false};
   std::atomic<bool> draining_{false};  // finish(): play out what is left, below the threshold too
+  audio_io::device_pace pace_;  // the audio thread's only
   audio_io::output_stream stream_;  // last: its callback uses the members above
-  bool started_ = false;
   bool finished_ = false;
 };
 

@@ -1,14 +1,33 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <sstream>
 #include <thread>
 
+#include "tests/support/alsa_config.hpp"
 #include "tests/support/audio_analysis.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/sanitizers.hpp"
 #include "tests/support/test_server.hpp"
 
 using namespace mixmatrix::test;
 using namespace std::chrono_literals;
+
+namespace {
+// Three seconds of a steady 1 kHz tone at -6 dBFS, played by `mixplay M --seconds 3` on a card-paced
+// ALSA device; what the card played (DIR/card.raw); mixplay's output in DIR/play.txt.
+std::string play_tone_on_paced_card(const std::string& dir) {
+  test_server server;
+  server.command("input add T tone 1000 -6");
+  server.command("mix add M");
+  server.command("route M T");
+  const std::string command = "ALSA_CONFIG_PATH=" + paced_card_alsa_config(dir) + " " MIXPLAY_PATH
+                              " M --seconds 3 --server 127.0.0.1:" + std::to_string(server.stream_port) +
+                              " > " + dir + "/play.txt 2>&1";
+  REQUIRE(run_shell(command, 20s) == 0);
+  return read_file(dir + "/card.raw");
+}
+}  // namespace
 
 TEST_CASE("mixsend --fast FILE -> server -> mixplay --out FILE at unity gain is bit-exact") {
   const auto dir = temp_dir();
@@ -72,23 +91,42 @@ TEST_CASE("the clients say what is wrong and exit non-zero") {
 
 TEST_CASE("mixplay plays through PortAudio: ALSA's file plugin, paced like a sound card, captures the mix") {
   const auto dir = temp_dir();
-  std::ofstream(dir + "/asound.conf") << "pcm.!default { type plug; slave.pcm { type file; slave.pcm \"null\"; "
-                                      << "file \"| " PCM_PACER_PATH " " << dir << "/card.raw\"; format \"raw\" } }\n";
-  test_server server;
-  server.command("input add T tone 1000 -6");
-  server.command("mix add M");
-  server.command("route M T");
-  const std::string command = "ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:" + dir + "/asound.conf " MIXPLAY_PATH
-                              " M --seconds 3 --server 127.0.0.1:" + std::to_string(server.stream_port) + " > " + dir +
-                              "/play.txt 2>&1";
-  REQUIRE(run_shell(command, 20s) == 0);
-  const std::string played = read_file(dir + "/card.raw");
+  const std::string played = play_tone_on_paced_card(dir);
   REQUIRE(played.size() >= 3 * 44100 * 4);
-  // The pipe in front of the pacer swallows its first 64 KiB at once (a real card would not), so
-  // the start may have a gap, and the device plays silence from the end of the stream until it is
-  // stopped; between them the card's clock paces the ring and the tone is whole.
+  // The device plays silence while its buffer fills (the pipe in front of the pacer swallows 64 KiB
+  // at once) and from the end of the stream until it is stopped; between them the card's clock paces
+  // the ring and the tone is whole.
   const std::string steady = played.substr(played.size() - 13 * 44100 * 4 / 10, 44100 * 4);
   CHECK(longest_silence_frames(steady) <= 1);
   CHECK(tone_dbfs(channel_samples(steady, 0), 44100, 1000) == doctest::Approx(-6.02).epsilon(0.02));
   CHECK(read_file(dir + "/play.txt").find("underruns") != std::string::npos);
+}
+
+TEST_CASE("mixplay leaves no gap after its first audio while the device takes its first buffer at once") {
+  const auto dir = temp_dir();
+  // The pipe in front of the pacer swallows 64 KiB (370 ms) at once, as a device's own buffer fills
+  // at its start: mixplay must give it silence, not the first of its audio, until it plays in real time.
+  const std::string span = sound_span(play_tone_on_paced_card(dir));
+  const std::size_t gap = longest_silence_frames(span);
+  INFO("longest silence inside the played span: ", gap * 1000 / 44100, " ms");
+  CHECK(gap <= 44100 * static_cast<std::size_t>(gap_bound(50ms).count()) / 1000);
+  CHECK(span.size() >= 29 * 44100 * 4 / 10);  // the whole three seconds, not its tail
+}
+
+TEST_CASE("mixplay's stderr holds only its own lines: PortAudio's probing of ALSA and JACK is not shown") {
+  const auto dir = temp_dir();
+  test_server server;
+  server.command("mix add M");
+  // The machine's own ALSA configuration (without a card every probed PCM is an error), and a JACK
+  // server that surely is not there.
+  const std::string env = "env -u ALSA_CONFIG_PATH JACK_DEFAULT_SERVER=mixmatrix-test-none ";
+  const std::string play = " M --seconds 0.5 --server 127.0.0.1:" + std::to_string(server.stream_port);
+  const int status = run_shell(env + MIXPLAY_PATH + play + " > /dev/null 2> " + dir + "/play.txt", 20s);
+  CHECK((status == 0 || status == 1));  // played on a sound card, or "no sound device"
+  const std::string said = read_file(dir + "/play.txt");
+  REQUIRE_FALSE(said.empty());
+  std::istringstream lines(said);
+  for (std::string line; std::getline(lines, line);) CHECK_MESSAGE(line.starts_with("mixplay: "), line);
+  CHECK(run_shell(env + MIXPLAY_PATH " --list-devices > /dev/null 2> " + dir + "/list.txt", 20s) == 0);
+  CHECK(read_file(dir + "/list.txt").empty());
 }

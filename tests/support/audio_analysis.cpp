@@ -62,6 +62,13 @@ std::string from_first_sound(const std::string& pcm) {
   return {};
 }
 
+std::string sound_span(const std::string& pcm) {
+  const std::string sound = from_first_sound(pcm);
+  std::size_t end = sound.size() / 4 * 4;
+  while (end >= 4 && sound.compare(end - 4, 4, std::string(4, '\0')) == 0) end -= 4;
+  return sound.substr(0, end);
+}
+
 std::string wav_file(const std::string& pcm, unsigned rate) {
   auto le32 = [](std::uint32_t v) { return std::string{char(v), char(v >> 8), char(v >> 16), char(v >> 24)}; };
   auto le16 = [](std::uint16_t v) { return std::string{char(v), char(v >> 8)}; };

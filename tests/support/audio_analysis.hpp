@@ -17,6 +17,8 @@ std::string sine_pcm(double hz, double amplitude, double seconds, double rate = 
 std::string noise_pcm(double seconds, unsigned seed = 12345);
 /// The bytes of `pcm` from its first non-silent frame on ("" if all silent).
 std::string from_first_sound(const std::string& pcm);
+/// The bytes of `pcm` from its first non-silent frame to its last, both included ("" if all silent).
+std::string sound_span(const std::string& pcm);
 /// A 16-bit stereo WAV file holding `pcm`.
 std::string wav_file(const std::string& pcm, unsigned rate = 44100);
 /// The PCM payload of a WAV file's data chunk ("" if there is none).
