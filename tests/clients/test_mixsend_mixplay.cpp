@@ -53,7 +53,7 @@ TEST_CASE("mixsend --fast FILE -> server -> mixplay --out FILE at unity gain is 
   CHECK(read_file(dir + "/play.txt").find("wrote 154350 frames") != std::string::npos);
 }
 
-TEST_CASE("mixplay --raw writes PCM to stdout for --seconds; mixsend --tone feeds an input") {
+TEST_CASE("mixplay --raw writes PCM to stdout for --seconds, mixsend --tone feeds an input") {
   const auto dir = temp_dir();
   test_server server;
   REQUIRE(server.command("mix add OUT").ok());

@@ -283,7 +283,7 @@ TEST_CASE("ducking a full-scale sine never jumps more than the sine's own slope 
   MESSAGE("steepest step " << steepest << ", allowed " << slope);
 }
 
-TEST_CASE("several ducks on a mix combine by the deepest; each key is ducked by the others only") {
+TEST_CASE("several ducks on a mix combine by the deepest, each key is ducked by the others only") {
   rig r;
   auto bed = r.network("BED");
   auto k1 = r.network("K1");

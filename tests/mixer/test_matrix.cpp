@@ -236,7 +236,7 @@ TEST_CASE("unrouting a mix-minus's source keeps it: it follows the fade, then ta
   CHECK(m.find_mix("NO_A"));
 }
 
-TEST_CASE("pan gives each channel its target; a route update keeps the pan, unroute forgets it") {
+TEST_CASE("pan gives each channel its target, a route update keeps the pan, unroute forgets it") {
   matrix m(engine_config{});
   m.add_input(network("A"));
   m.add_mix("MIX");
@@ -252,7 +252,7 @@ TEST_CASE("pan gives each channel its target; a route update keeps the pan, unro
   CHECK(m.find_mix("MIX")->routes[0].pan == 0.0);
 }
 
-TEST_CASE("ducks: keyed on any channel but the mix and its users; the key's crosspoint is left out") {
+TEST_CASE("ducks: keyed on any channel but the mix and its users, the key's crosspoint is left out") {
   matrix m(engine_config{});
   for (auto name : {"BED", "V1", "V2"}) m.add_input(network(name));
   m.add_mix("MIX");
@@ -290,7 +290,7 @@ TEST_CASE("ducks: keyed on any channel but the mix and its users; the key's cros
   CHECK(m.find_mix("MIX")->find_duck("V2")->params.depth_db == -6);
 }
 
-TEST_CASE("a removed duck is carried until it has released; removing its key releases it too") {
+TEST_CASE("a removed duck is carried until it has released, removing its key releases it too") {
   matrix m(engine_config{});
   for (auto name : {"BED", "V"}) m.add_input(network(name));
   m.add_mix("MIX");

@@ -173,7 +173,7 @@ TEST_CASE("web: the WebSocket answers every command as JSON, and bad messages cl
   CHECK(ws.command(7, "ping")["status"] == "OK pong");
 }
 
-TEST_CASE("web: events follow other clients' changes; meters come ten times a second; monitoring sends PCM") {
+TEST_CASE("web: events follow other clients' changes, meters come ten times a second, monitoring sends PCM") {
   test_server server;
   tone_scene(server);
   web_client ws(server.http_port);
@@ -245,7 +245,7 @@ TEST_CASE("web: with a password, a login gets a session cookie that every endpoi
   CHECK(ws.command(1, "ping")["status"] == "OK pong");
 }
 
-TEST_CASE("web: oversized, slow and aborted clients get clear errors; the server and its audio carry on") {
+TEST_CASE("web: oversized, slow and aborted clients get clear errors, the server and its audio carry on") {
   const auto mix_port = free_port();
   test_server server({"--handshake-timeout", "300", "--max-http-clients", "8"});
   REQUIRE(server.command("input add A tone 1000 -6").ok());

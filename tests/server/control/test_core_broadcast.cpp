@@ -38,7 +38,7 @@ int channel_peak(const std::vector<std::int16_t>& block, std::size_t channel) {
 
 }  // namespace
 
-TEST_CASE("core: mix add NAME minus MIX SOURCE is MIX without SOURCE; list and show say so") {
+TEST_CASE("core: mix add NAME minus MIX SOURCE is MIX without SOURCE, list and show say so") {
   two_callers t;
   auto minus = t.rig.tap("NO_B");
   CHECK(t.rig.peak_after(*minus, 3) == doctest::Approx(16384).epsilon(0.002));  // A alone
@@ -72,7 +72,7 @@ TEST_CASE("core: mix add minus refuses an unknown mix or source (404), a mix-min
   CHECK(t.rig.lines_of("list").size() == 4);
 }
 
-TEST_CASE("core: a mix-minus with a port serves it; removing its source or mix removes it and says so") {
+TEST_CASE("core: a mix-minus with a port serves it, removing its source or mix removes it and says so") {
   two_callers t;
   CHECK(t.rig.reply("mix add NO_A minus MAIN A port 9100") == "OK");
   CHECK(t.rig.ports.ports.at("NO_A") == 9100);
@@ -129,7 +129,7 @@ TEST_CASE("core: pan shows on the route line, is heard per channel, and 404s wit
   CHECK(rig.reply("pan X T 10") == "ERR 404 no such mix X");
 }
 
-TEST_CASE("core: duck shows in show with its settings, defaults included; unduck removes it; 404s and 409s") {
+TEST_CASE("core: duck shows in show with its settings, defaults included, unduck removes it, 404s and 409s") {
   core_rig rig;
   rig.run("input add BED tone 200 -10");
   rig.run("input add VOICE");
@@ -172,7 +172,7 @@ TEST_CASE(
   CHECK(rig.peak_after(*mix, 10) == doctest::Approx(16384).epsilon(0.005));
 }
 
-TEST_CASE("core: pan, duck and unduck queue in a salvo and apply at commit; mix add minus does not") {
+TEST_CASE("core: pan, duck and unduck queue in a salvo and apply at commit, mix add minus does not") {
   two_callers t;
   t.rig.run("input add V tone 300 -10");
   CHECK(t.rig.reply("begin") == "OK");

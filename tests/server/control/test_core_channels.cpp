@@ -65,7 +65,7 @@ TEST_CASE("core: a tone input is generated in the engine and heard through a mix
   CHECK(rig.peak_after(*mix, 3) == doctest::Approx(16384).epsilon(0.01));
 }
 
-TEST_CASE("core: a tone at or above half the rate is 400; just below it is taken") {
+TEST_CASE("core: a tone at or above half the rate is 400, just below it is taken") {
   core_rig rig;
   CHECK(rig.reply("input add T tone 22050") == "ERR 400 frequency must be below half the rate (22050.00 Hz)");
   CHECK(rig.reply("input add T tone 30000") == "ERR 400 frequency must be below half the rate (22050.00 Hz)");
@@ -130,7 +130,7 @@ TEST_CASE("core: input add file on a taken name is 409 without opening the file"
   CHECK(rig.audio.calls.empty());
 }
 
-TEST_CASE("core: input remove cuts the input out of its mixes at once; unknown or a mix is 404") {
+TEST_CASE("core: input remove cuts the input out of its mixes at once, unknown or a mix is 404") {
   core_rig rig;
   rig.run("input add T tone 1000 -6.0206");
   rig.run("mix add M");
@@ -172,7 +172,7 @@ TEST_CASE("core: a failed remove tells no observer") {
   CHECK(rig.audio.calls.empty());
 }
 
-TEST_CASE("core: mix add makes a mix that is on; a taken name is 409, also an input's") {
+TEST_CASE("core: mix add makes a mix that is on, a taken name is 409, also an input's") {
   core_rig rig;
   CHECK(rig.reply("mix add M") == "OK");
   CHECK(rig.lines_of("list") == strings{"mix M state=on sources=0 listeners=0"});
@@ -183,7 +183,7 @@ TEST_CASE("core: mix add makes a mix that is on; a taken name is 409, also an in
   CHECK(rig.reply("input add M") == "ERR 409 name M exists");
 }
 
-TEST_CASE("core: mix add with a port serves the mix there; a taken port is 409 and leaves no mix") {
+TEST_CASE("core: mix add with a port serves the mix there, a taken port is 409 and leaves no mix") {
   core_rig rig;
   CHECK(rig.reply("mix add M port 9100") == "OK");
   CHECK(rig.lines_of("list") == strings{"mix M state=on sources=0 listeners=0 port=9100"});
@@ -195,7 +195,7 @@ TEST_CASE("core: mix add with a port serves the mix there; a taken port is 409 a
   CHECK(rig.reply("mix add P") == "OK");
 }
 
-TEST_CASE("core: mix remove drops the mix and every route to and from it; unknown or an input is 404") {
+TEST_CASE("core: mix remove drops the mix and every route to and from it, unknown or an input is 404") {
   core_rig rig;
   rig.run("input add A tone 440");
   rig.run("mix add SUB");
@@ -222,7 +222,7 @@ TEST_CASE("core: list has one line per channel of every kind, sorted by name") {
                                         "mix Z state=on sources=0 listeners=0"});
 }
 
-TEST_CASE("core: show details a mix's crosspoints, recording and playback; an unknown name is 404") {
+TEST_CASE("core: show details a mix's crosspoints, recording and playback, an unknown name is 404") {
   core_rig rig;
   rig.run("input add A tone 440");
   rig.run("input add B");
@@ -256,7 +256,7 @@ TEST_CASE("core: a file input's show says its file and whether it plays") {
   CHECK(rig.lines_of("show F")[0].starts_with("input F state=ended path=/f.wav"));
 }
 
-TEST_CASE("core: record starts a recording through the audio service; its refusal is passed through") {
+TEST_CASE("core: record starts a recording through the audio service, its refusal is passed through") {
   core_rig rig;
   SUBCASE("answered at once") {
     rig.audio.later = false;
@@ -282,7 +282,7 @@ TEST_CASE("core: record and play of an unknown channel are 404 without asking th
   CHECK(rig.audio.calls.empty());
 }
 
-TEST_CASE("core: play plays a channel on the named or the default device; its refusal is passed through") {
+TEST_CASE("core: play plays a channel on the named or the default device, its refusal is passed through") {
   core_rig rig;
   SUBCASE("answered at once") {
     rig.audio.later = false;
@@ -319,7 +319,7 @@ TEST_CASE("core: devices gives the audio service's device lines") {
   CHECK(r.data.empty());
 }
 
-TEST_CASE("core: stop answers what it ended as recorded and played lines; nothing to stop is 404") {
+TEST_CASE("core: stop answers what it ended as recorded and played lines, nothing to stop is 404") {
   core_rig rig;
   SUBCASE("answered at once") {
     rig.audio.later = false;
@@ -355,7 +355,7 @@ TEST_CASE("core: a sender's missing input is created, announced as by SEND, and 
   CHECK(has_line(rig.state(), "input add S"));
 }
 
-TEST_CASE("core: a sender gets the input that exists, unannounced; a mix's name is 409") {
+TEST_CASE("core: a sender gets the input that exists, unannounced, a mix's name is 409") {
   core_rig rig;
   const auto sink = rig.sink_for(rig.connection);
   rig.run("input add N");
@@ -374,7 +374,7 @@ TEST_CASE("core: a sender gets the input that exists, unannounced; a mix's name 
   CHECK(rig.lines_of("list").size() == 2);
 }
 
-TEST_CASE("core: a listener gets any channel by name; an unknown one is 404") {
+TEST_CASE("core: a listener gets any channel by name, an unknown one is 404") {
   core_rig rig;
   rig.run("mix add M");
   const auto mix = rig.core.channel_for_listener("M");

@@ -35,7 +35,7 @@ constexpr int half = 8192;
 
 }  // namespace
 
-TEST_CASE("core: route mixes a source in; routed again it takes the new gain and is unmuted") {
+TEST_CASE("core: route mixes a source in, routed again it takes the new gain and is unmuted") {
   tone_into_mix t;
   CHECK(t.settled() == doctest::Approx(full).epsilon(0.01));
   CHECK(t.rig.reply("route M T -6.0206") == "OK");
@@ -71,7 +71,7 @@ TEST_CASE("core: a route that would make a cycle is 409, into itself and through
   CHECK(rig.lines_of("show A").size() == 1);
 }
 
-TEST_CASE("core: route with an unknown mix or source is 404; an input is no mix") {
+TEST_CASE("core: route with an unknown mix or source is 404, an input is no mix") {
   core_rig rig;
   rig.run("mix add M");
   rig.run("input add A");
@@ -80,7 +80,7 @@ TEST_CASE("core: route with an unknown mix or source is 404; an input is no mix"
   CHECK(rig.reply("route A M") == "ERR 404 no such mix A");
 }
 
-TEST_CASE("core: unroute fades the source out; a route that is not there is 404") {
+TEST_CASE("core: unroute fades the source out, a route that is not there is 404") {
   tone_into_mix t;
   CHECK(t.settled() > 16000);
   CHECK(t.rig.reply("unroute M T") == "OK");
@@ -92,7 +92,7 @@ TEST_CASE("core: unroute fades the source out; a route that is not there is 404"
   CHECK(t.rig.reply("unroute X T") == "ERR 404 no such mix X");
 }
 
-TEST_CASE("core: gain MIX SOURCE DB sets the crosspoint's level; an unknown mix or route is 404") {
+TEST_CASE("core: gain MIX SOURCE DB sets the crosspoint's level, an unknown mix or route is 404") {
   tone_into_mix t;
   CHECK(t.rig.reply("gain M T -6.0206") == "OK");
   CHECK(t.settled() == doctest::Approx(half).epsilon(0.01));
@@ -104,7 +104,7 @@ TEST_CASE("core: gain MIX SOURCE DB sets the crosspoint's level; an unknown mix 
   CHECK(t.rig.reply("gain X T -6") == "ERR 404 no such mix X");
 }
 
-TEST_CASE("core: gain MIX DB sets the master gain; an unknown mix is 404") {
+TEST_CASE("core: gain MIX DB sets the master gain, an unknown mix is 404") {
   tone_into_mix t;
   CHECK(t.rig.reply("gain M -6.0206") == "OK");
   CHECK(t.settled() == doctest::Approx(half).epsilon(0.01));
@@ -114,7 +114,7 @@ TEST_CASE("core: gain MIX DB sets the master gain; an unknown mix is 404") {
   CHECK(t.rig.reply("gain X -6") == "ERR 404 no such mix X");
 }
 
-TEST_CASE("core: mute silences a crosspoint keeping its gain, unmute brings it back; unrouted is 404") {
+TEST_CASE("core: mute silences a crosspoint keeping its gain, unmute brings it back, unrouted is 404") {
   tone_into_mix t;
   t.rig.run("gain M T -6.0206");
   CHECK(t.rig.reply("mute M T") == "OK");
@@ -128,7 +128,7 @@ TEST_CASE("core: mute silences a crosspoint keeping its gain, unmute brings it b
   CHECK(t.rig.reply("mute X T") == "ERR 404 no such mix X");
 }
 
-TEST_CASE("core: mix off silences a mix after its ramp and mix on brings it back; unknown is 404") {
+TEST_CASE("core: mix off silences a mix after its ramp and mix on brings it back, unknown is 404") {
   tone_into_mix t;
   CHECK(t.rig.reply("mix off M") == "OK");
   CHECK(t.settled() == 0);
@@ -150,7 +150,7 @@ TEST_CASE("core: SWITCH MIX SOURCE ON routes an unrouted source at 0 dB and unmu
   CHECK(t.rig.lines_of("QUERY M ALL") == strings{"ON ON"});
 }
 
-TEST_CASE("core: SWITCH MIX SOURCE OFF mutes it and is heard; an unrouted source stays unrouted") {
+TEST_CASE("core: SWITCH MIX SOURCE OFF mutes it and is heard, an unrouted source stays unrouted") {
   tone_into_mix t;
   t.rig.run("input add U");
   CHECK(t.rig.reply("SWITCH M T OFF") == "OK");
@@ -172,7 +172,7 @@ TEST_CASE("core: SWITCH MIX SOURCE ONLY solos the source, routing it if needed")
   CHECK(rig.lines_of("QUERY M ALL") == strings{"ON OFF OFF"});
 }
 
-TEST_CASE("core: SWITCH MIX ALL ON and OFF switch every crosspoint; ALL ONLY is ALL ON") {
+TEST_CASE("core: SWITCH MIX ALL ON and OFF switch every crosspoint, ALL ONLY is ALL ON") {
   core_rig rig;
   rig.run("mix add M");
   rig.run("input add A");
@@ -234,7 +234,7 @@ TEST_CASE("core: QUERY with an unknown mix or source is 404") {
   CHECK(rig.reply("QUERY M X") == "ERR 404 no such channel X");
 }
 
-TEST_CASE("core: meters reads every channel sorted, or the named ones in order; an unknown name is 404") {
+TEST_CASE("core: meters reads every channel sorted, or the named ones in order, an unknown name is 404") {
   tone_into_mix t;
   t.rig.run("mix add Q");
   t.rig.process(20);  // a 100 ms window and more
@@ -319,7 +319,7 @@ TEST_CASE("core: a salvo change that would not apply is refused when queued, and
   CHECK(rig.lines_of("show M")[1] == "route A gain=-3.00 muted=no");
 }
 
-TEST_CASE("core: adding or removing channels, and load, are not allowed in a salvo; queries run at once") {
+TEST_CASE("core: adding or removing channels, and load, are not allowed in a salvo, queries run at once") {
   core_rig rig;
   rig.run("mix add M");
   rig.run("begin");
@@ -347,7 +347,7 @@ TEST_CASE("core: a queued change that no longer applies at commit fails the whol
   CHECK(rig.reply("commit") == "ERR 409 no salvo begun");
 }
 
-TEST_CASE("core: abort drops the queued changes; begin twice is 409, commit or abort without begin 409") {
+TEST_CASE("core: abort drops the queued changes, begin twice is 409, commit or abort without begin 409") {
   core_rig rig;
   rig.run("mix add M");
   rig.run("input add A");

@@ -34,7 +34,7 @@ TEST_CASE("core: help lists every line of the command table in order, as SYNTAX 
   CHECK(rig.connection.authenticated);
 }
 
-TEST_CASE("core: help TOPIC gives the lines whose syntax starts with it, in any case; none is 404") {
+TEST_CASE("core: help TOPIC gives the lines whose syntax starts with it, in any case, none is 404") {
   core_rig rig;
   CHECK(rig.lines_of("help mix") ==
         strings{"mix add NAME [port PORT]  -- a mix, on; with port, served raw to every "
@@ -53,7 +53,7 @@ TEST_CASE("core: help TOPIC gives the lines whose syntax starts with it, in any 
   CHECK(rig.reply("help mix sideways") == "ERR 404 no command mix sideways (type help)");
 }
 
-TEST_CASE("core: ping is OK pong; quit is OK bye and closes the connection") {
+TEST_CASE("core: ping is OK pong, quit is OK bye and closes the connection") {
   core_rig rig;
   const auto ping = rig.run("ping");
   CHECK(reply_of(ping) == "OK pong");
@@ -202,7 +202,7 @@ TEST_CASE(
   CHECK(sink->meters.empty());
 }
 
-TEST_CASE("core: unwatch stops one watcher's events; the others keep theirs") {
+TEST_CASE("core: unwatch stops one watcher's events, the others keep theirs") {
   core_rig rig;
   const auto mine = rig.sink_for(rig.connection);
   auto other = rig.connect("10.0.0.2:4000");
@@ -228,7 +228,7 @@ TEST_CASE("core: a watcher that has gone away is skipped") {
   CHECK_FALSE(rig.events.meters_wanted());
 }
 
-TEST_CASE("core: watch meters gets every channel's meters at housekeeping; plain watch does not") {
+TEST_CASE("core: watch meters gets every channel's meters at housekeeping, plain watch does not") {
   core_rig rig;
   rig.run("input add T tone 1000 -6.0206");
   rig.run("mix add M");
@@ -252,7 +252,7 @@ TEST_CASE("core: watch meters gets every channel's meters at housekeeping; plain
   CHECK_FALSE(rig.events.meters_wanted());
 }
 
-TEST_CASE("core: a committed salvo announces each change, by its origin with salvo; queued ones are not") {
+TEST_CASE("core: a committed salvo announces each change, by its origin with salvo, queued ones are not") {
   core_rig rig;
   const auto sink = rig.sink_for(rig.connection);
   rig.run("mix add M");
@@ -340,7 +340,7 @@ TEST_CASE("core: load runs a file's commands in order, skipping blanks and comme
                                           "route F gain=-3.00 muted=no", "route A gain=-6.00 muted=no"});
 }
 
-TEST_CASE("core: a failing line stops load, which answers PATH:N: LINE: TEXT; the lines before stay") {
+TEST_CASE("core: a failing line stops load, which answers PATH:N: LINE: TEXT, the lines before stay") {
   core_rig rig;
   const auto path = rig.write_file("bad.mix",
                                    "input add A tone 440\n"
