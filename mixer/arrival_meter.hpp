@@ -24,6 +24,8 @@ class arrival_meter {
   /// Seconds of buffer a steady reader needs: the longest read plus the arrival spread, over the
   /// buckets that count; 0 before anything arrived.
   double needed() const;
+  /// Seconds since the first arrival.
+  double observed() const { return started_ ? latest_ - start_ : 0.0; }
   /// Seconds of the longest read in the last thirty seconds.
   double longest() const;
 

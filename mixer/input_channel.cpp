@@ -77,8 +77,11 @@ void input_channel::detach_sender() {
 
 void input_channel::note_arrival(std::size_t bytes, double now) {
   arrivals_.arrived(bytes, now);
-  // What the arrivals need, a block the engine takes at once, and a margin for what no second showed.
-  const double frames = arrivals_.needed() * rate_ + static_cast<double>(block_bytes_ / bytes_per_frame) + 0.002 * rate_;
+  // What the arrivals need, a block the engine takes at once, and a margin for what no second
+  // showed: 2 ms, and 20 ms more in the first two seconds, whose jitter a sender's start (ffmpeg's
+  // is 10 to 15 ms) shows only as it happens; the trim then comes down from it.
+  const double margin = arrivals_.observed() < 2.0 ? 0.022 : 0.002;
+  const double frames = arrivals_.needed() * rate_ + static_cast<double>(block_bytes_ / bytes_per_frame) + margin * rate_;
   const std::size_t needed = static_cast<std::size_t>(std::ceil(frames)) * bytes_per_frame;
   needed_bytes_.store(std::min(needed, max_target_bytes_), std::memory_order_relaxed);
   packet_frames_.store(static_cast<std::size_t>(arrivals_.longest() * rate_), std::memory_order_relaxed);
@@ -130,6 +133,7 @@ void input_channel::render_network(std::span<std::int16_t> block) {
     }
     setpoint_ = -1.0;  // joining: the level to hold is measured anew
     trim_to_ = -1.0;
+    skipping_ = false;
     window_seen_ = 0;
     if (resampling_) resampler_->restart(history_);
   }
@@ -171,7 +175,8 @@ bool input_channel::render_resampled(std::span<std::int16_t> block, std::size_t 
   skip_bytes_ = 0;
   const double level = static_cast<double>(available / bytes_per_frame) + resampler_->ahead();
   auto in = std::span(staging_).first(need * channels_per_frame);
-  if (available >= in.size_bytes() + skip) {
+  const bool last = available < in.size_bytes() + skip;
+  if (!last) {
     read_skipping(in, skip);
   } else {
     // A departed sender's last frames, and silence after them.
@@ -184,7 +189,7 @@ bool input_channel::render_resampled(std::span<std::int16_t> block, std::size_t 
   held_frames_.store(static_cast<std::size_t>(resampler_->ahead()), std::memory_order_relaxed);
   keep_history(block);
   if (sender) watch_level(level - static_cast<double>(skip / bytes_per_frame));
-  playing_.store(true, std::memory_order_relaxed);
+  playing_.store(!last, std::memory_order_relaxed);  // a departed sender's audio ends here
   return true;
 }
 
@@ -251,9 +256,12 @@ void input_channel::watch_level(double level) {
   const double high = low + packet + block_frames;
   if (setpoint_ < 0.0) setpoint_ = mean;
   double error = mean - setpoint_;
-  if (mean - std::min(setpoint_, high) > std::max(2 * block_frames, 0.03 * rate_)) {
-    // Gross excess, a burst after a stall: skipped, a block a window.
-    skip_bytes_ = static_cast<std::size_t>(std::min(mean - std::min(setpoint_, high), block_frames)) * bytes_per_frame;
+  const double excess = mean - std::min(setpoint_, high);
+  skipping_ = excess > std::max(2 * block_frames, 0.03 * rate_) || (skipping_ && excess > block_frames / 2);
+  if (skipping_) {
+    // Gross excess, a burst after a stall: skipped, a block a window, down into the band.
+    skip_bytes_ = static_cast<std::size_t>(std::min(excess, block_frames)) * bytes_per_frame;
+    setpoint_ = std::min(setpoint_, high);
     return;
   }
   if (std::abs(error) > 3 * deadband_) {
@@ -262,7 +270,9 @@ void input_channel::watch_level(double level) {
     setpoint_ = mean;
     error = 0.0;
   }
-  const double goal = std::clamp(trim_to_ < 0.0 ? setpoint_ : trim_to_, low, high);
+  // A level below the band is raised whatever it costs; one above it is lowered only once the
+  // input is resampled anyway (a sender on our clock keeps its latency and its bits).
+  const double goal = std::clamp(trim_to_ < 0.0 ? setpoint_ : trim_to_, low, resampling_ ? high : setpoint_);
   if (std::abs(goal - setpoint_) > deadband_) trim_to_ = goal;
   loop_.update(error);
   drift_shown_.store(loop_.offset() * 1e6, std::memory_order_relaxed);

@@ -107,7 +107,8 @@ class input_channel : public channel {
   drift_loop loop_;
   bool resampling_ = false;               // the ratio has left 1 since the sender came
   double setpoint_ = -1.0;                // the mean level held, frames (negative: not measured yet)
-  double trim_to_ = -1.0;                 // the setpoint being come down to (negative: none)
+  double trim_to_ = -1.0;                 // the setpoint being moved to (negative: none)
+  bool skipping_ = false;                 // gross excess is being skipped
   double ratio_ = 1.0;                    // for this block: the loop's, and a trim's
   std::size_t window_blocks_ = 0;
   std::size_t window_seen_ = 0;           // blocks of the current window
