@@ -6,6 +6,8 @@
 #include <variant>
 #include <vector>
 
+#include "protocol/stream_format.hpp"
+
 namespace mixmatrix::protocol {
 
 /// The commands of the control protocol, as parsed and checked for syntax (not against a scene).
@@ -17,11 +19,13 @@ struct help { std::string topic; };
 struct list {};
 /// `show NAME`
 struct show { std::string name; };
-/// `input add NAME [port PORT] [latency MS]`: a network input.
+/// `input add NAME [port PORT [format FORMAT RATE CHANNELS]] [latency MS]`: a network input; the
+/// format is its raw port's (none: the server's own) and comes only with a port.
 struct add_network_input {
   std::string name;
   std::optional<std::uint16_t> port;
   std::optional<std::uint32_t> latency_ms;
+  std::optional<stream_format> format{};
 };
 /// `input add NAME tone HZ [DBFS]`
 struct add_tone_input {
@@ -42,11 +46,13 @@ struct minus_of {
   std::string mix;
   std::string source;
 };
-/// `mix add NAME [port PORT]`, or with `minus MIX SOURCE` a mix-minus: MIX without SOURCE.
+/// `mix add NAME [port PORT [format FORMAT RATE CHANNELS]]`, or with `minus MIX SOURCE` a mix-minus:
+/// MIX without SOURCE. The format is its raw port's (none: the server's own) and comes only with a port.
 struct add_mix {
   std::string name;
   std::optional<std::uint16_t> port;
   std::optional<minus_of> minus{};
+  std::optional<stream_format> format{};
 };
 /// `mix remove NAME`
 struct remove_mix { std::string name; };

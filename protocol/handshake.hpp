@@ -1,22 +1,26 @@
 #pragma once
 
-#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 
 #include "protocol/failure.hpp"
+#include "protocol/stream_format.hpp"
 
 namespace mixmatrix::protocol {
 
-/// `SEND NAME [s16le RATE 2]`: the client will feed input NAME; rate 0 when not stated.
+/// `SEND NAME [FORMAT RATE CHANNELS]`: the client will feed input NAME in `format` (none stated:
+/// the server's own).
 struct send_request {
   std::string name;
-  std::uint32_t rate = 0;
+  std::optional<stream_format> format;
 };
-/// `LISTEN NAME`: the client wants channel NAME.
+/// `LISTEN NAME [FORMAT RATE CHANNELS]`: the client wants channel NAME in `format` (none stated:
+/// the server's own).
 struct listen_request {
   std::string name;
+  std::optional<stream_format> format;
 };
 
 /// `AUTH PASSWORD`: the line before the handshake when the server has a password.
@@ -27,8 +31,9 @@ struct auth_request {
 /// A stream-port handshake line.
 using handshake = std::variant<send_request, listen_request, auth_request>;
 
-/// Parses the first line of a stream connection (keywords case-insensitive). A format other
-/// than s16le stereo is `ERR 400 unsupported format`; anything else malformed is a 400 too.
+/// Parses the first line of a stream connection (keywords and FORMAT case-insensitive). A format
+/// parse_stream_format refuses is a 400 naming what is unsupported; anything else malformed is a
+/// 400 too. Whether the server serves a valid format (its rate) is the server's business.
 result<handshake> parse_handshake(std::string_view line);
 
 }  // namespace mixmatrix::protocol

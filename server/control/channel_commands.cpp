@@ -30,7 +30,7 @@ bool command_core::name_taken(const std::string& name) const {
 }
 
 command_result command_core::add_input(std::shared_ptr<mixer::input_channel> input,
-                                       std::optional<std::uint16_t> port) {
+                                       const std::optional<port_spec>& port) {
   const std::string name = input->name();
   if (name_taken(name)) return command_result::failed({code::conflict, "name " + name + " exists"});
   if (auto e = matrix_.add_input(input)) return command_result::failed(to_failure(*e));
@@ -63,7 +63,9 @@ command_result command_core::remove_channel(const std::string& name, mixer::chan
 
 command_result command_core::run(const cmd::add_network_input& c) {
   const std::uint32_t latency = c.latency_ms.value_or(options_.engine.default_latency_ms);
-  return add_input(std::make_shared<mixer::input_channel>(c.name, options_.engine, latency), c.port);
+  std::optional<port_spec> port;
+  if (c.port) port = port_spec{*c.port, c.format};
+  return add_input(std::make_shared<mixer::input_channel>(c.name, options_.engine, latency), port);
 }
 
 command_result command_core::run(const cmd::add_tone_input& c) {
@@ -86,7 +88,7 @@ command_result command_core::run(const cmd::add_mix& c) {
   if (added) return command_result::failed(to_failure(*added));
   publish_plan();
   if (c.port) {
-    if (auto refused = services_.ports.open(matrix_.find(c.name), *c.port)) {
+    if (auto refused = services_.ports.open(matrix_.find(c.name), port_spec{*c.port, c.format})) {
       remove_channel(c.name, mixer::channel_kind::mix);
       return command_result::failed(*refused);
     }

@@ -1,11 +1,14 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "mixer/channel.hpp"
 #include "mixer/input_channel.hpp"
 #include "protocol/failure.hpp"
+#include "protocol/stream_format.hpp"
 
 namespace mixmatrix::server {
 
@@ -29,16 +32,25 @@ class channel_observer {
   virtual void on_channel_removed(const mixer::channel& ch) = 0;
 };
 
+/// A raw port as `port PORT [format FORMAT RATE CHANNELS]` asks for it: without a format, its
+/// connections carry the server's own (s16le stereo at the engine rate).
+struct port_spec {
+  std::uint16_t port = 0;
+  std::optional<protocol::stream_format> format;
+  bool operator==(const port_spec&) const = default;
+};
+
 /// A channel's own raw TCP port, which belongs to the network layer: the command core asks for one
 /// when a channel is added with `port`. Closed when the channel is removed (a channel_observer).
 class channel_ports {
  public:
   virtual ~channel_ports() = default;
-  /// Listens on `port` for `ch` (an input takes one sender, a mix serves every connection); a
-  /// 409 failure when the port cannot be had.
-  virtual std::optional<protocol::failure> open(std::shared_ptr<mixer::channel> ch, std::uint16_t port) = 0;
-  /// The port of channel `name`, if it has one.
-  virtual std::optional<std::uint16_t> port_of(const std::string& name) const = 0;
+  /// Listens on `spec.port` for `ch` (an input takes one sender, a mix serves every connection),
+  /// in `spec.format`; a 400 failure for a format the server cannot serve, a 409 when the port
+  /// cannot be had.
+  virtual std::optional<protocol::failure> open(std::shared_ptr<mixer::channel> ch, const port_spec& spec) = 0;
+  /// The port of channel `name` as it was asked for, if it has one.
+  virtual std::optional<port_spec> port_of(const std::string& name) const = 0;
 };
 
 }  // namespace mixmatrix::server

@@ -100,7 +100,7 @@ class command_core : public channel_directory {
   command_result queue_in_salvo(const protocol::command& c, const std::string& line, client& from);
   std::optional<protocol::failure> apply_salvo(const std::vector<salvo_change>& changes, bool dry_run);
   bool name_taken(const std::string& name) const;
-  command_result add_input(std::shared_ptr<mixer::input_channel> input, std::optional<std::uint16_t> port);
+  command_result add_input(std::shared_ptr<mixer::input_channel> input, const std::optional<port_spec>& port);
   command_result remove_channel(const std::string& name, mixer::channel_kind kind);
   void publish_plan();
   channel_report report_of(const std::string& name) const;

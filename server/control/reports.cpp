@@ -1,9 +1,11 @@
 #include "server/control/reports.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 #include "protocol/command_table.hpp"
+#include "protocol/stream_format.hpp"
 #include "protocol/values.hpp"
 #include "protocol/words.hpp"
 
@@ -107,6 +109,16 @@ std::vector<std::string> describe_input(const channel_report& r, bool detailed, 
   return lines;
 }
 
+// ` port=P`, and in `show` the format of its connections: ` format=FORMAT,RATE,CHANNELS`.
+std::string port_words(const channel_report& r, bool detailed, const mixer::engine_config& config) {
+  if (!r.port) return {};
+  std::string words = " port=" + n(r.port->port);
+  if (!detailed) return words;
+  std::string format = protocol::format_stream_format(r.port->format.value_or(protocol::backplane_format(config.rate)));
+  std::replace(format.begin(), format.end(), ' ', ',');
+  return words + " format=" + format;
+}
+
 }  // namespace
 
 channel_meters read_meter(const mixer::channel& ch) {
@@ -120,7 +132,7 @@ std::string meter_text(const channel_meters& r) {
 }
 
 std::vector<std::string> describe_channel(const channel_report& r, bool detailed, const mixer::engine_config& config) {
-  const std::string port = r.port ? " port=" + n(*r.port) : "";
+  const std::string port = port_words(r, detailed, config);
   const std::string listeners = " listeners=" + n(r.channel->counters().listeners.load());
   if (r.mix) return describe_mix(r, detailed, port, listeners);
   return describe_input(r, detailed, port, listeners, config);

@@ -14,6 +14,7 @@
 #include "mixer/input_channel.hpp"
 #include "mixer/matrix.hpp"
 #include "server/control/audio_service.hpp"
+#include "server/control/channel_directory.hpp"
 
 namespace mixmatrix::server {
 
@@ -31,7 +32,7 @@ struct channel_report {
   const mixer::mix_state* mix = nullptr;           ///< for a mix
   const mixer::mix_state* minus_of = nullptr;      ///< for a mix-minus: the mix it is taken from
   std::shared_ptr<mixer::input_channel> input;     ///< for an input
-  std::optional<std::uint16_t> port;
+  std::optional<port_spec> port;                   ///< its raw port, as asked for
   std::optional<recording_status> recording;
   std::optional<playback_status> playback;
   std::optional<file_status> file;

@@ -5,6 +5,7 @@
 #include <set>
 #include <vector>
 
+#include "protocol/stream_format.hpp"
 #include "protocol/values.hpp"
 #include "protocol/words.hpp"
 
@@ -14,9 +15,12 @@ std::string scene_text(const mixer::matrix& matrix, const channel_ports& ports, 
                        std::uint32_t default_latency_ms) {
   using protocol::format_db;
   std::string text = "# mixmatrix scene, written by mixmatrixd " MIXMATRIX_VERSION "\n";
+  // A port's format is written as it was given: a port without one follows --rate.
   const auto port_of = [&](const std::string& name) {
-    const auto port = ports.port_of(name);
-    return port ? " port " + std::to_string(*port) : std::string{};
+    const auto spec = ports.port_of(name);
+    if (!spec) return std::string{};
+    const std::string port = " port " + std::to_string(spec->port);
+    return spec->format ? port + " format " + protocol::format_stream_format(*spec->format) : port;
   };
   const auto names = matrix.names();
   std::set<std::string> written;

@@ -1,9 +1,35 @@
 #include "server/net/audio_sessions.hpp"
 
+#include "mixer/pcm_format.hpp"
 #include "server/net/listener_session.hpp"
 #include "server/net/sender_session.hpp"
 
 namespace mixmatrix::server {
+namespace {
+
+// What the conversion needs of a stream format: its samples and channels (the rate is checked).
+mixer::pcm_format pcm_of(const protocol::stream_format& f) {
+  switch (f.sample) {
+    case protocol::sample_format::s24le: return {mixer::sample_encoding::s24, f.channels};
+    case protocol::sample_format::s32le: return {mixer::sample_encoding::s32, f.channels};
+    case protocol::sample_format::f32le: return {mixer::sample_encoding::f32, f.channels};
+    case protocol::sample_format::s16le: break;
+  }
+  return {mixer::sample_encoding::s16, f.channels};
+}
+
+}  // namespace
+
+std::optional<protocol::failure> audio_sessions::check_format(const protocol::stream_format& format) const {
+  // Until an input's ring can hold frames at its sender's rate (resampled by the engine), every
+  // stream runs at the engine's.
+  if (format.rate != options_.engine.rate) {
+    return protocol::failure{protocol::code::bad_request, "unsupported rate " + std::to_string(format.rate) +
+                                                              " (this server runs at " +
+                                                              std::to_string(options_.engine.rate) + ")"};
+  }
+  return std::nullopt;
+}
 
 std::optional<protocol::failure> audio_sessions::check_listener(const mixer::channel& ch) const {
   if (ch.counters().listeners.load(std::memory_order_relaxed) >= options_.max_listeners) {
@@ -21,19 +47,18 @@ std::optional<protocol::failure> audio_sessions::check_sender(const mixer::input
   return std::nullopt;
 }
 
-void audio_sessions::listen(tcp::socket socket, std::shared_ptr<mixer::channel> ch, std::string preamble) {
-  auto session =
-      std::make_shared<listener_session>(std::move(socket), std::move(ch), std::move(preamble),
-                                         options_.listener_timeout, events_);
+void audio_sessions::listen(tcp::socket socket, std::shared_ptr<mixer::channel> ch,
+                            const protocol::stream_format& format, std::string preamble) {
+  auto session = std::make_shared<listener_session>(std::move(socket), std::move(ch), pcm_of(format),
+                                                    std::move(preamble), options_.listener_timeout, events_);
   pump_.add(session);
   session->start();
 }
 
-void audio_sessions::feed(tcp::socket socket, std::shared_ptr<mixer::input_channel> input, std::string preamble,
-                          std::string leftover) {
-  auto session =
-      std::make_shared<sender_session>(std::move(socket), std::move(input), std::move(preamble),
-                                       std::move(leftover), events_);
+void audio_sessions::feed(tcp::socket socket, std::shared_ptr<mixer::input_channel> input,
+                          const protocol::stream_format& format, std::string preamble, std::string leftover) {
+  auto session = std::make_shared<sender_session>(std::move(socket), std::move(input), pcm_of(format),
+                                                  std::move(preamble), std::move(leftover), events_);
   pump_.add(session);
   session->start();
 }

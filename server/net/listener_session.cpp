@@ -1,5 +1,7 @@
 #include "server/net/listener_session.hpp"
 
+#include <span>
+
 #include "server/net/endpoint.hpp"
 #include "server/log.hpp"
 
@@ -8,16 +10,18 @@ namespace {
 constexpr std::uint64_t max_blocks_per_write = 16;
 }
 
-listener_session::listener_session(tcp::socket socket, std::shared_ptr<mixer::channel> ch, std::string preamble,
-                                   std::chrono::milliseconds stall_timeout, event_bus& events)
+listener_session::listener_session(tcp::socket socket, std::shared_ptr<mixer::channel> ch, mixer::pcm_format wire,
+                                   std::string preamble, std::chrono::milliseconds stall_timeout, event_bus& events)
     : socket_(std::move(socket)),
       channel_(std::move(ch)),
       events_(events),
       peer_(peer_name(socket_)),
+      wire_(wire),
       buffer_(std::move(preamble)),
       stall_timeout_(stall_timeout),
       cursor_(channel_->output()) {
   channel_->counters().listeners.fetch_add(1, std::memory_order_relaxed);
+  if (wire_ != mixer::backplane_pcm) block_.resize(channel_->output().block_samples());
 }
 
 listener_session::~listener_session() {
@@ -60,15 +64,18 @@ void listener_session::stop() {
 }
 
 void listener_session::do_write() {
-  const std::size_t bytes = channel_->output().block_bytes();
+  const std::size_t wire_bytes = channel_->output().block_samples() / 2 * mixer::frame_bytes(wire_);
   const std::uint64_t lost_before = cursor_.lost();
   // Sized for what is there (a lagging reader skips ahead, so at most half the history), not for
   // the most a write may take: resizing zero-fills.
   const std::uint64_t blocks = std::min(cursor_.behind(), max_blocks_per_write);
   std::size_t filled = buffer_.size();  // after the handshake preamble, the first time
-  buffer_.resize(filled + blocks * bytes);
-  for (std::uint64_t i = 0; i < blocks; ++i, filled += bytes) {
-    if (!cursor_.read({reinterpret_cast<std::byte*>(buffer_.data() + filled), bytes})) break;
+  buffer_.resize(filled + blocks * wire_bytes);
+  for (std::uint64_t i = 0; i < blocks; ++i, filled += wire_bytes) {
+    const std::span out(reinterpret_cast<std::byte*>(buffer_.data() + filled), wire_bytes);
+    // Blocks are published in s16 stereo: copied as they are, or through block_ into the wire's format.
+    if (!cursor_.read(block_.empty() ? out : std::as_writable_bytes(std::span(block_)))) break;
+    if (!block_.empty()) mixer::encode_frames(wire_, block_, out);
   }
   if (const std::uint64_t lost = cursor_.lost() - lost_before) {
     channel_->counters().dropped_blocks.fetch_add(lost, std::memory_order_relaxed);

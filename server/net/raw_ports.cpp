@@ -5,21 +5,24 @@ namespace mixmatrix::server {
 raw_ports::raw_ports(asio::io_context& io, asio::ip::address address, audio_sessions& sessions)
     : io_(io), address_(std::move(address)), sessions_(sessions) {}
 
-std::optional<protocol::failure> raw_ports::open(std::shared_ptr<mixer::channel> ch, std::uint16_t port) {
+std::optional<protocol::failure> raw_ports::open(std::shared_ptr<mixer::channel> ch, const port_spec& spec) {
+  const auto format = spec.format.value_or(sessions_.own_format());
+  if (auto why = sessions_.check_format(format)) return why;
   try {
     const std::string name = ch->name();
-    ports_[name] = std::make_unique<raw_port>(io_, tcp::endpoint(address_, port), std::move(ch), sessions_);
+    auto port = std::make_unique<raw_port>(io_, tcp::endpoint(address_, spec.port), std::move(ch), format, sessions_);
+    ports_[name] = {spec, std::move(port)};
   } catch (const boost::system::system_error& e) {
     return protocol::failure{protocol::code::conflict,
-                             "port " + std::to_string(port) + " unavailable: " + e.code().message()};
+                             "port " + std::to_string(spec.port) + " unavailable: " + e.code().message()};
   }
   return std::nullopt;
 }
 
-std::optional<std::uint16_t> raw_ports::port_of(const std::string& name) const {
+std::optional<port_spec> raw_ports::port_of(const std::string& name) const {
   const auto it = ports_.find(name);
   if (it == ports_.end()) return std::nullopt;
-  return it->second->port();
+  return port_spec{it->second.second->port(), it->second.first.format};
 }
 
 void raw_ports::on_channel_removed(const mixer::channel& ch) { ports_.erase(ch.name()); }

@@ -18,8 +18,8 @@ class raw_ports : public channel_ports, public channel_observer {
   /// Ports bind to `address` and hand their connections to `sessions`.
   raw_ports(asio::io_context& io, asio::ip::address address, audio_sessions& sessions);
 
-  std::optional<protocol::failure> open(std::shared_ptr<mixer::channel> ch, std::uint16_t port) override;
-  std::optional<std::uint16_t> port_of(const std::string& name) const override;
+  std::optional<protocol::failure> open(std::shared_ptr<mixer::channel> ch, const port_spec& spec) override;
+  std::optional<port_spec> port_of(const std::string& name) const override;
   void on_channel_removed(const mixer::channel& ch) override;
   /// Closes every port.
   void close_all() { ports_.clear(); }
@@ -28,7 +28,7 @@ class raw_ports : public channel_ports, public channel_observer {
   asio::io_context& io_;
   asio::ip::address address_;
   audio_sessions& sessions_;
-  std::map<std::string, std::unique_ptr<raw_port>> ports_;
+  std::map<std::string, std::pair<port_spec, std::unique_ptr<raw_port>>> ports_;
 };
 
 }  // namespace mixmatrix::server

@@ -4,6 +4,7 @@
 
 #include "protocol/handshake.hpp"
 #include "protocol/reply.hpp"
+#include "protocol/stream_format.hpp"
 #include "protocol/values.hpp"
 #include "server/net/endpoint.hpp"
 #include "server/log.hpp"
@@ -77,21 +78,22 @@ void stream_session::handle(const std::string& line) {
   timeout_.cancel();
   std::string leftover = reader_.take_rest();
   if (const auto* send = std::get_if<protocol::send_request>(&handshake.value())) {
-    if (send->rate != 0 && send->rate != options_.engine.rate) {
-      return refuse({protocol::code::bad_request, "unsupported format"});
-    }
+    const auto format = send->format.value_or(sessions_.own_format());
+    if (auto why = sessions_.check_format(format)) return refuse(*why);
     auto input = channels_.input_for_sender(send->name);
     if (!input) return refuse(input.error());
     if (auto why = sessions_.check_sender(*input.value())) return refuse(*why);
-    sessions_.feed(std::move(socket_), input.value(), replies_ + protocol::ok_line(), std::move(leftover));
+    sessions_.feed(std::move(socket_), input.value(), format, replies_ + protocol::ok_line(), std::move(leftover));
     return;
   }
   const auto& listen = std::get<protocol::listen_request>(handshake.value());
+  const auto format = listen.format.value_or(sessions_.own_format());
+  if (auto why = sessions_.check_format(format)) return refuse(*why);
   auto ch = channels_.channel_for_listener(listen.name);
   if (!ch) return refuse(ch.error());
   if (auto why = sessions_.check_listener(*ch.value())) return refuse(*why);
-  sessions_.listen(std::move(socket_), ch.value(),
-                   replies_ + protocol::ok_line("s16le " + std::to_string(options_.engine.rate) + " 2"));
+  sessions_.listen(std::move(socket_), ch.value(), format,
+                   replies_ + protocol::ok_line(protocol::format_stream_format(format)));
 }
 
 void stream_session::refuse(const protocol::failure& why) {

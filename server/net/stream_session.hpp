@@ -12,10 +12,10 @@
 
 namespace mixmatrix::server {
 
-/// A connection on the stream port before its handshake: reads one line (`SEND NAME [s16le
-/// RATE 2]` or `LISTEN NAME`, after `AUTH PASSWORD` when the server has a password) within the
-/// handshake timeout, then hands the socket to a sender or listener session, or replies `ERR ...`
-/// and closes.
+/// A connection on the stream port before its handshake: reads one line (`SEND NAME [FORMAT
+/// RATE CHANNELS]` or `LISTEN NAME [FORMAT RATE CHANNELS]`, after `AUTH PASSWORD` when the server
+/// has a password) within the handshake timeout, then hands the socket to a sender or listener
+/// session in that format, or replies `ERR ...` and closes.
 class stream_session : public std::enable_shared_from_this<stream_session> {
  public:
   /// Takes the socket.

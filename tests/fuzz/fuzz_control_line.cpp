@@ -11,7 +11,8 @@
 //   hands back exactly the bytes after that line's LF;
 // - words: quoting each word and joining them splits back to the same words;
 // - commands: failures are 400s with a one-line ERR; a parsed command's names are valid, its gains
-//   at most +24 dB (or -inf), its ports and numbers in range; the command word is case-insensitive.
+//   at most +24 dB (or -inf), its ports, numbers and formats in range (a format only with a port);
+//   the command word is case-insensitive.
 
 #include <cmath>
 #include <cstddef>
@@ -28,6 +29,7 @@
 #include "protocol/command_table.hpp"
 #include "protocol/line_reader.hpp"
 #include "protocol/reply.hpp"
+#include "protocol/stream_format.hpp"
 #include "protocol/values.hpp"
 #include "protocol/words.hpp"
 
@@ -194,6 +196,14 @@ void check_gain(double db) {
   check(std::isfinite(db) || db < 0, "a parsed gain of +inf");
 }
 
+// A raw port's format comes only with the port, within the stream format's ranges.
+void check_port_format(const std::optional<std::uint16_t>& port, const std::optional<protocol::stream_format>& format) {
+  if (!format) return;
+  check(port.has_value(), "a format parsed without a port");
+  check(format->rate >= protocol::min_stream_rate && format->rate <= protocol::max_stream_rate, "a rate out of range");
+  check(format->channels == 1 || format->channels == 2, "a channel count other than 1 or 2");
+}
+
 // What a parsed command may hold (see command_parser.hpp and values.hpp).
 void check_command(const protocol::command& c) {
   std::visit(
@@ -207,6 +217,7 @@ void check_command(const protocol::command& c) {
           check_name(x.name);
           check(!x.port || *x.port >= 1, "port 0 parsed");
           check(!x.latency_ms || (*x.latency_ms >= 1 && *x.latency_ms <= 10000), "latency out of range");
+          check_port_format(x.port, x.format);
         } else if constexpr (std::is_same_v<T, cmd::add_tone_input>) {
           check_name(x.name);
           check(x.hz >= 1.0 && x.hz <= 96000.0, "tone frequency out of range");
@@ -217,6 +228,7 @@ void check_command(const protocol::command& c) {
         } else if constexpr (std::is_same_v<T, cmd::add_mix>) {
           check_name(x.name);
           check(!x.port || *x.port >= 1, "port 0 parsed");
+          check_port_format(x.port, x.format);
         } else if constexpr (std::is_same_v<T, cmd::route>) {
           check_name(x.mix);
           check_name(x.source);

@@ -4,13 +4,15 @@
 // come first, a SEND or LISTEN ends the handshake and what follows its LF is raw PCM, taken back
 // with take_rest(); a failure or a line too long ends the connection with one ERR line.
 //
-// Checks, beyond sanitizers: a SEND or LISTEN names a valid channel, a SEND's rate is 0 or in
-// 1..768000; failures are 400s with a one-line ERR; the result depends only on the words (quoting
-// and rejoining them, or changing the keywords' case, changes nothing); AUTH parses to the same
+// Checks, beyond sanitizers: a SEND or LISTEN names a valid channel, and a format it states has
+// a rate in 8000..192000, 1 or 2 channels, and round-trips through format_stream_format; failures
+// are 400s with a one-line ERR; the result depends only on the words (quoting and rejoining them,
+// or changing the case of the keywords and FORMAT, changes nothing); AUTH parses to the same
 // password as the control port's `auth`; the PCM after the handshake is handed back byte for byte.
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -21,6 +23,7 @@
 #include "protocol/handshake.hpp"
 #include "protocol/line_reader.hpp"
 #include "protocol/reply.hpp"
+#include "protocol/stream_format.hpp"
 #include "protocol/values.hpp"
 #include "protocol/words.hpp"
 
@@ -55,10 +58,11 @@ bool same(const protocol::result<protocol::handshake>& a, const protocol::result
   if (a.value().index() != b.value().index()) return false;
   if (const auto* s = std::get_if<protocol::send_request>(&a.value())) {
     const auto& t = std::get<protocol::send_request>(b.value());
-    return s->name == t.name && s->rate == t.rate;
+    return s->name == t.name && s->format == t.format;
   }
   if (const auto* l = std::get_if<protocol::listen_request>(&a.value())) {
-    return l->name == std::get<protocol::listen_request>(b.value()).name;
+    const auto& t = std::get<protocol::listen_request>(b.value());
+    return l->name == t.name && l->format == t.format;
   }
   return std::get<protocol::auth_request>(a.value()).password == std::get<protocol::auth_request>(b.value()).password;
 }
@@ -68,6 +72,24 @@ void check_refusal(const protocol::failure& f) {
   const std::string line = protocol::err_line(f);
   check(line.rfind("ERR 400 ", 0) == 0 && line.size() > 8, "a malformed ERR line", line);
   check(line.find('\n') == line.size() - 1 && line.find('\r') == std::string::npos, "ERR line is not one line", line);
+}
+
+// A SEND's or LISTEN's format: stated by words 3 to 5 or not at all, in range, its FORMAT word
+// the one stated (in any case), and written by format_stream_format as words that read back the same.
+void check_format(const std::optional<protocol::stream_format>& format, const std::vector<std::string>& w,
+                  const std::string& text) {
+  check(w.size() == (format ? 5u : 2u), "a handshake whose format and length disagree", text);
+  if (!format) return;
+  check(format->rate >= protocol::min_stream_rate && format->rate <= protocol::max_stream_rate, "a rate out of range",
+        text);
+  check(format->channels == 1 || format->channels == 2, "a channel count other than 1 or 2", text);
+  check(protocol::equals_ignoring_case(w[2], protocol::sample_format_name(format->sample)), "another FORMAT parsed",
+        text);
+  auto written = protocol::split_words(protocol::format_stream_format(*format));
+  check(static_cast<bool>(written) && written.value().size() == 3, "a format written as other than three words", text);
+  const auto& v = written.value();
+  auto again = protocol::parse_stream_format(v[0], v[1], v[2]);
+  check(static_cast<bool>(again) && again.value() == *format, "a format written back reads otherwise", text);
 }
 
 // One handshake line: what it parses to, checked against the words it is made of.
@@ -83,7 +105,7 @@ protocol::result<protocol::handshake> parse_checked(const std::string& text) {
   if (!w.empty()) {
     auto flipped = w;
     flipped[0] = flip_case(flipped[0]);
-    if (flipped.size() == 5) flipped[2] = flip_case(flipped[2]);  // SEND NAME s16le RATE 2
+    if (flipped.size() == 5) flipped[2] = flip_case(flipped[2]);  // SEND|LISTEN NAME FORMAT RATE CHANNELS
     check(same(parsed, protocol::parse_handshake(join_quoted(flipped))), "a keyword's case changes the handshake",
           text);
   }
@@ -92,12 +114,12 @@ protocol::result<protocol::handshake> parse_checked(const std::string& text) {
     const auto& h = parsed.value();
     if (const auto* send = std::get_if<protocol::send_request>(&h)) {
       check(protocol::is_valid_name(send->name), "SEND of a bad name", send->name);
-      check(send->rate == 0 || (send->rate >= 1 && send->rate <= 768000), "SEND rate out of range");
       check(protocol::equals_ignoring_case(w[0], "send"), "a SEND without the word SEND", text);
-      check(w.size() == 2 || w.size() == 5, "a SEND of another length", text);
+      check_format(send->format, w, text);
     } else if (const auto* listen = std::get_if<protocol::listen_request>(&h)) {
       check(protocol::is_valid_name(listen->name), "LISTEN of a bad name", listen->name);
-      check(protocol::equals_ignoring_case(w[0], "listen") && w.size() == 2, "a LISTEN that is not LISTEN NAME", text);
+      check(protocol::equals_ignoring_case(w[0], "listen"), "a LISTEN without the word LISTEN", text);
+      check_format(listen->format, w, text);
     }
   }
   // AUTH on the stream port and auth on the control port read the same password.

@@ -62,11 +62,11 @@ namespace asio = server::asio;
 // Raw ports as the core sees them: every open() succeeds and is remembered until the channel goes.
 class fake_ports : public server::channel_ports, public server::channel_observer {
  public:
-  std::optional<failure> open(std::shared_ptr<mixer::channel> ch, std::uint16_t port) override {
-    ports_[ch->name()] = port;
+  std::optional<failure> open(std::shared_ptr<mixer::channel> ch, const server::port_spec& spec) override {
+    ports_[ch->name()] = spec;
     return std::nullopt;
   }
-  std::optional<std::uint16_t> port_of(const std::string& name) const override {
+  std::optional<server::port_spec> port_of(const std::string& name) const override {
     const auto it = ports_.find(name);
     if (it == ports_.end()) return std::nullopt;
     return it->second;
@@ -74,7 +74,7 @@ class fake_ports : public server::channel_ports, public server::channel_observer
   void on_channel_removed(const mixer::channel& ch) override { ports_.erase(ch.name()); }
 
  private:
-  std::map<std::string, std::uint16_t> ports_;
+  std::map<std::string, server::port_spec> ports_;
 };
 
 // The server's own audio, answering every call at once: nothing can be recorded, played or read.

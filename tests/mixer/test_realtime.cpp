@@ -1,6 +1,7 @@
 // The engine's real-time contract, checked: a counting allocation hook is armed on the engine
 // thread around every process_block() while the control side changes routes, pans and ducks, adds
-// and removes channels and mix-minuses, reads meters and copies blocks as listeners do.
+// and removes channels and mix-minuses, reads meters and copies blocks as listeners do. The wire
+// format conversions, which run on every read and write of a network stream, are held to it too.
 
 #include <doctest/doctest.h>
 
@@ -14,7 +15,9 @@
 
 #include "mixer/block_cursor.hpp"
 #include "mixer/engine.hpp"
+#include "mixer/frame_assembler.hpp"
 #include "mixer/matrix.hpp"
+#include "mixer/pcm_format.hpp"
 
 namespace {
 thread_local bool armed = false;
@@ -130,4 +133,23 @@ TEST_CASE("the engine allocates and frees nothing while the control side churns"
   const auto plan = m.compile();
   CHECK_FALSE(plan->minuses.empty());  // the churn did exercise mix-minuses, ducks and pans
   CHECK_FALSE(plan->ducks.empty());
+}
+
+TEST_CASE("wire format conversions allocate nothing after construction") {
+  for (const auto e : {sample_encoding::s16, sample_encoding::s24, sample_encoding::s32, sample_encoding::f32}) {
+    for (std::uint32_t channels : {1u, 2u}) {
+      const pcm_format f{e, channels};
+      frame_assembler assembler(f, 512);
+      std::vector<std::int16_t> block(512, 1000);
+      std::vector<std::byte> wire(256 * frame_bytes(f), std::byte{0x11});
+      armed = true;
+      for (std::size_t cut : {1u, 5u, 700u, 2000u}) {
+        const auto space = assembler.space(512);
+        assembler.commit(std::min(cut, space.size()));
+      }
+      encode_frames(f, block, wire);
+      armed = false;
+    }
+  }
+  CHECK(allocations_while_armed.exchange(0) == 0);
 }

@@ -107,6 +107,28 @@ TEST_CASE("mix add NAME minus MIX SOURCE [port PORT]: a mix-minus, not allowed i
   CHECK_FALSE(traits_of(parse("mix add F minus MAIN C1").value()).in_salvo);
 }
 
+TEST_CASE("format FORMAT RATE CHANNELS on a raw port of an input or a mix") {
+  const stream_format f32_mono{sample_format::f32le, 44100, 1};
+  auto input = parse_as<cmd::add_network_input>("input add IN port 1701 format f32le 44100 1");
+  CHECK(*input.port == 1701);
+  CHECK(input.format == f32_mono);
+  auto any_order = parse_as<cmd::add_network_input>("input add IN FORMAT S24LE 48000 2 latency 40 port 1701");
+  CHECK(any_order.format == stream_format{sample_format::s24le, 48000, 2});
+  CHECK(*any_order.latency_ms == 40);
+  CHECK_FALSE(parse_as<cmd::add_network_input>("input add IN port 1701").format);
+  auto mix = parse_as<cmd::add_mix>("mix add M port 1700 format s32le 44100 1");
+  CHECK(mix.format == stream_format{sample_format::s32le, 44100, 1});
+  auto minus = parse_as<cmd::add_mix>("mix add F format f32le 44100 1 minus MAIN C1 port 7720");
+  CHECK(minus.format == f32_mono);
+  CHECK(minus.minus->source == "C1");
+  CHECK(*minus.port == 7720);
+  // What the stream format refuses, the command refuses with the same text.
+  auto bad = parse("input add IN port 1701 format s8 44100 2");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().text == "unsupported format s8 (expected s16le, s24le, s32le or f32le)");
+  CHECK(parse("mix add M port 1700 format s16le 44100 3").error().text == "unsupported channels 3 (expected 1 or 2)");
+}
+
 TEST_CASE("pan MIX SOURCE POS, from -100 to 100") {
   auto p = parse_as<cmd::pan>("pan MIX DJ1 -50");
   CHECK(p.mix == "MIX");
@@ -183,7 +205,10 @@ TEST_CASE("every syntax error is 400 with a usage text") {
         "mix add A port 1 port 2", "pan", "pan M A", "pan M A 101", "pan M A -100.5", "pan M A left",
         "pan M A 5 6", "duck M", "duck M A 3", "duck M A -101", "duck M A threshold", "duck M A threshold 1",
         "duck M A attack -1", "duck M A attack 10001", "duck M A release 60001", "duck M A -10 -20",
-        "duck M A sustain 5", "unduck M", "unduck M A B"}) {
+        "duck M A sustain 5", "unduck M", "unduck M A B", "input add A format s16le 44100 2",
+        "input add A port 1 format s16le 44100", "input add A port 1 format", "mix add M format s16le 44100 2",
+        "mix add M port 1 format s16le 44100 2 format s16le 44100 2", "mix add M port 1 format f32le",
+        "input add A port 1 format s16le 100 2", "mix add M minus A B format s16le 44100 2"}) {
     check_bad(line);
   }
 }

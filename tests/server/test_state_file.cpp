@@ -65,6 +65,50 @@ TEST_CASE("--state restores every change after a restart") {
   CHECK(restarted.command("show MAIN").data[0].find("port=" + mix_port) != std::string::npos);
 }
 
+TEST_CASE("--state keeps the formats of raw ports as they were given, and the ports work in them after a restart") {
+  const auto dir = temp_dir();
+  const std::string state = dir + "/scene.mix";
+  const auto in_port = std::to_string(free_port());
+  const auto mix_port = std::to_string(free_port());
+  const auto plain_port = std::to_string(free_port());
+  const std::vector<std::string> lines{"input add IN port " + in_port + " format s24le 44100 1",
+                                       "mix add OUT port " + mix_port + " format f32le 44100 2",
+                                       "mix add PLAIN port " + plain_port, "route OUT IN"};
+  std::vector<std::string> before;
+  {
+    test_server server({"--state", state});
+    for (const auto& line : lines) REQUIRE_MESSAGE(server.command(line).ok(), line);
+    for (auto name : {"IN", "OUT", "PLAIN"}) {
+      auto shown = scene_of(server, name);
+      before.insert(before.end(), shown.begin(), shown.end());
+    }
+    CHECK(server.stop() == 0);
+  }
+  const std::string text = read_file(state);
+  for (const auto& line : {lines[0], lines[1], lines[2]}) CHECK_MESSAGE(text.find(line + "\n") != std::string::npos, line);
+  test_server restarted({"--state", state});
+  std::vector<std::string> after;
+  for (auto name : {"IN", "OUT", "PLAIN"}) {
+    auto shown = scene_of(restarted, name);
+    after.insert(after.end(), shown.begin(), shown.end());
+  }
+  CHECK(after == before);
+  CHECK(after[0].find(" port=" + in_port + " format=s24le,44100,1 ") != std::string::npos);
+  // s24le mono in, f32le stereo out: 0.25 of full scale arrives as exactly 0.25 in both channels.
+  tcp_client listener(static_cast<std::uint16_t>(std::stoi(mix_port)));
+  listener.read_for(100ms);
+  tcp_client sender(static_cast<std::uint16_t>(std::stoi(in_port)));
+  const std::string quarter("\x00\x00\x20", 3);  // 0x200000 = 2^21 = 0.25 of 2^23
+  std::string pcm;
+  // A second at once: the input's target fits a sender's longest read (up to half its buffer).
+  for (int i = 0; i < 44100; ++i) pcm += quarter;
+  sender.send(pcm);
+  const std::string heard = listener.read_for(800ms);
+  const float expected = 0.25f;
+  CHECK(heard.find(std::string(reinterpret_cast<const char*>(&expected), 4) +
+                   std::string(reinterpret_cast<const char*>(&expected), 4)) != std::string::npos);
+}
+
 TEST_CASE("kill -9 right after a change: the state file is whole and current, five times over") {
   const auto dir = temp_dir();
   const std::string state = dir + "/scene.mix";

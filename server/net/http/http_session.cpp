@@ -176,7 +176,8 @@ bool http_session::stream_wav(const request& req, const std::string& path) {
                            "\r\nContent-Type: audio/wav\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
   handed_over_ = true;
   stream_.expires_never();
-  context_.sessions.listen(stream_.release_socket(), ch.value(), head + endless_wav_header(context_.options.engine.rate));
+  context_.sessions.listen(stream_.release_socket(), ch.value(), context_.sessions.own_format(),
+                           head + endless_wav_header(context_.options.engine.rate));
   return true;
 }
 

@@ -16,7 +16,7 @@ json db(double value) {
   return std::round(value * 100.0) / 100.0;
 }
 
-json port(const channel_report& r) { return r.port ? json(*r.port) : json(nullptr); }
+json port(const channel_report& r) { return r.port ? json(r.port->port) : json(nullptr); }
 
 json input_json(const channel_report& r) {
   const auto& in = *r.input;

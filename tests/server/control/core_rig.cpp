@@ -33,16 +33,16 @@ server::server_options options_for(const rig_setup& setup, const std::string& di
 
 }  // namespace
 
-std::optional<failure> fake_ports::open(std::shared_ptr<mixer::channel> ch, std::uint16_t port) {
-  opened.emplace_back(ch->name(), port);
-  if (taken.contains(port)) {
-    return failure{code::conflict, "port " + std::to_string(port) + " unavailable: Address already in use"};
+std::optional<failure> fake_ports::open(std::shared_ptr<mixer::channel> ch, const server::port_spec& spec) {
+  opened.emplace_back(ch->name(), spec.port);
+  if (taken.contains(spec.port)) {
+    return failure{code::conflict, "port " + std::to_string(spec.port) + " unavailable: Address already in use"};
   }
-  ports[ch->name()] = port;
+  ports[ch->name()] = spec;
   return std::nullopt;
 }
 
-std::optional<std::uint16_t> fake_ports::port_of(const std::string& name) const {
+std::optional<server::port_spec> fake_ports::port_of(const std::string& name) const {
   const auto it = ports.find(name);
   if (it == ports.end()) return std::nullopt;
   return it->second;

@@ -42,13 +42,13 @@ namespace mixmatrix::test {
 /// taken; removal forgets the port, as the real ports do.
 class fake_ports : public server::channel_ports, public server::channel_observer {
  public:
-  std::optional<protocol::failure> open(std::shared_ptr<mixer::channel> ch, std::uint16_t port) override;
-  std::optional<std::uint16_t> port_of(const std::string& name) const override;
+  std::optional<protocol::failure> open(std::shared_ptr<mixer::channel> ch, const server::port_spec& spec) override;
+  std::optional<server::port_spec> port_of(const std::string& name) const override;
   void on_channel_removed(const mixer::channel& ch) override;
 
   std::set<std::uint16_t> taken;                              ///< open() refuses these
   std::vector<std::pair<std::string, std::uint16_t>> opened;  ///< every open() asked for, refused or not
-  std::map<std::string, std::uint16_t> ports;                 ///< the ports channels hold now
+  std::map<std::string, server::port_spec> ports;             ///< the ports channels hold now
 };
 
 /// Records the channels it is told are gone.

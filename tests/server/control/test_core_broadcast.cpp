@@ -75,7 +75,7 @@ TEST_CASE("core: mix add minus refuses an unknown mix or source (404), a mix-min
 TEST_CASE("core: a mix-minus with a port serves it, removing its source or mix removes it and says so") {
   two_callers t;
   CHECK(t.rig.reply("mix add NO_A minus MAIN A port 9100") == "OK");
-  CHECK(t.rig.ports.ports.at("NO_A") == 9100);
+  CHECK(t.rig.ports.ports.at("NO_A").port == 9100);
   CHECK(t.rig.reply("mix add OUT") == "OK");
   CHECK(t.rig.reply("route OUT NO_A") == "OK");
   CHECK(t.rig.reply("input remove A") == "OK also removed NO_A");

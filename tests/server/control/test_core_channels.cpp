@@ -45,6 +45,27 @@ TEST_CASE("core: input add with a port opens it for the input, and list and the 
   CHECK(has_line(rig.core.scene(), "input add N port 9001"));
 }
 
+TEST_CASE("core: a raw port's format goes to the ports, shows in show (not list) and is saved as given") {
+  core_rig rig;
+  CHECK(rig.reply("input add N port 9001 format f32le 44100 1") == "OK");
+  CHECK(rig.reply("input add P port 9002") == "OK");
+  CHECK(rig.reply("mix add M port 9003 format S24LE 44100 2") == "OK");
+  using mixmatrix::protocol::sample_format;
+  CHECK(rig.ports.ports.at("N").format == mixmatrix::protocol::stream_format{sample_format::f32le, 44100, 1});
+  CHECK_FALSE(rig.ports.ports.at("P").format);
+  CHECK(rig.lines_of("list") == strings{"mix M state=on sources=0 listeners=0 port=9003",
+                                        "input N state=idle port=9001 buffered_ms=0 listeners=0",
+                                        "input P state=idle port=9002 buffered_ms=0 listeners=0"});
+  CHECK(rig.lines_of("show N")[0].starts_with("input N state=idle port=9001 format=f32le,44100,1 sender=none "));
+  CHECK(rig.lines_of("show P")[0].starts_with("input P state=idle port=9002 format=s16le,44100,2 sender=none "));
+  CHECK(rig.lines_of("show M")[0] ==
+        "mix M state=on gain=0.00 listeners=0 port=9003 format=s24le,44100,2 frames=0 clips=0 drops=0");
+  const std::string scene = rig.core.scene();
+  CHECK(has_line(scene, "input add N port 9001 format f32le 44100 1"));
+  CHECK(has_line(scene, "input add P port 9002"));
+  CHECK(has_line(scene, "mix add M port 9003 format s24le 44100 2"));
+}
+
 TEST_CASE("core: input add on a taken port is 409 and leaves no input behind") {
   core_rig rig;
   rig.ports.taken.insert(9002);
@@ -153,7 +174,7 @@ TEST_CASE("core: removing a channel tells every observer and the audio service, 
   rig.run("record M /takes/m.wav");
   CHECK(rig.reply("input remove N") == "OK");
   CHECK(rig.observer.removed == strings{"N"});
-  CHECK(rig.ports.ports == std::map<std::string, std::uint16_t>{{"M", 9002}});
+  CHECK(rig.ports.ports == std::map<std::string, mixmatrix::server::port_spec>{{"M", {9002, std::nullopt}}});
   CHECK(rig.audio.calls.back() == "forget N");
   CHECK(rig.reply("mix remove M") == "OK");
   CHECK(rig.observer.removed == strings{"N", "M"});
@@ -236,7 +257,7 @@ TEST_CASE("core: show details a mix's crosspoints, recording and playback, an un
   rig.audio.recordings["M"].frames = 4410;
   rig.audio.playbacks["M"].repeats = 2;
   CHECK(rig.lines_of("show M") ==
-        strings{"mix M state=on gain=3.00 listeners=0 port=9000 frames=0 clips=0 drops=0",
+        strings{"mix M state=on gain=3.00 listeners=0 port=9000 format=s16le,44100,2 frames=0 clips=0 drops=0",
                 "route B gain=-6.00 muted=yes", "route A gain=-inf muted=no",
                 "recording /takes/m.wav frames=4410 overruns=0 failed=no",
                 "playing hw:1 frames=0 skips=0 repeats=2"});

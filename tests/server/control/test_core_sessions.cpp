@@ -37,9 +37,10 @@ TEST_CASE("core: help lists every line of the command table in order, as SYNTAX 
 TEST_CASE("core: help TOPIC gives the lines whose syntax starts with it, in any case, none is 404") {
   core_rig rig;
   CHECK(rig.lines_of("help mix") ==
-        strings{"mix add NAME [port PORT]  -- a mix, on; with port, served raw to every "
-                "connection on PORT",
-                "mix add NAME minus MIX SOURCE [port PORT]  -- a mix-minus: MIX's sum without SOURCE's "
+        strings{"mix add NAME [port PORT [format FORMAT RATE CHANNELS]]  -- a mix, on; with port, served raw "
+                "to every connection on PORT (default format s16le RATE 2)",
+                "mix add NAME minus MIX SOURCE [port PORT [format FORMAT RATE CHANNELS]]  -- a mix-minus: MIX's "
+                "sum without SOURCE's "
                 "crosspoint (a caller's feed), with its own master",
                 "mix remove NAME  -- removes a mix, its routes, and disconnects its listeners",
                 "mix on NAME  -- switches a mix on",

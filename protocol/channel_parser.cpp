@@ -1,0 +1,121 @@
+#include "protocol/channel_parser.hpp"
+
+#include <string_view>
+
+#include "protocol/stream_format.hpp"
+#include "protocol/values.hpp"
+
+namespace mixmatrix::protocol {
+namespace {
+
+// FORMAT RATE CHANNELS after the keyword `format`; at least three words left.
+result<stream_format> take_format(word_cursor& c) {
+  const std::string& format = c.take();
+  const std::string& rate = c.take();
+  return parse_stream_format(format, rate, c.take());
+}
+
+result<command> parse_add_input(word_cursor& c) {
+  constexpr std::string_view usage =
+      "input add NAME [port PORT [format FORMAT RATE CHANNELS]] [latency MS] | input add NAME tone HZ [DBFS] "
+      "| "
+      "input add NAME file PATH [loop]";
+  if (c.done()) return syntax(usage);
+  auto name = parse_name(c.take());
+  if (!name) return name.error();
+  if (c.take_keyword("file")) {
+    if (c.left() < 1 || c.left() > 2) return syntax(usage);
+    cmd::add_file_input file{name.value(), c.take(), false};
+    if (file.path.empty()) return syntax(usage);
+    if (!c.done() && !(file.loop = c.take_keyword("loop"))) return syntax(usage);
+    return file;
+  }
+  if (c.take_keyword("tone")) {
+    if (c.done() || c.left() > 2) return syntax(usage);
+    auto hz = parse_number(c.take(), 1.0, 96000.0, "frequency (Hz)");
+    if (!hz) return hz.error();
+    cmd::add_tone_input tone{name.value(), hz.value(), -12.0};
+    if (!c.done()) {
+      auto level = parse_number(c.take(), -200.0, 0.0, "level (dBFS)");
+      if (!level) return level.error();
+      tone.dbfs = level.value();
+    }
+    return tone;
+  }
+  cmd::add_network_input input{name.value(), std::nullopt, std::nullopt, std::nullopt};
+  while (!c.done()) {
+    if (c.take_keyword("port") && !c.done()) {
+      auto port = parse_port(c.take());
+      if (!port) return port.error();
+      input.port = port.value();
+    } else if (c.left() >= 4 && c.take_keyword("format")) {
+      auto format = take_format(c);
+      if (!format) return format.error();
+      input.format = format.value();
+    } else if (c.take_keyword("latency") && !c.done()) {
+      auto ms = parse_count(c.take(), 1, 10000, "latency (ms)");
+      if (!ms) return ms.error();
+      input.latency_ms = ms.value();
+    } else {
+      return syntax(usage);
+    }
+  }
+  // The format is the raw port's: a SEND states its own.
+  if (input.format && !input.port) return syntax(usage);
+  return input;
+}
+
+}  // namespace
+
+result<command> parse_input(word_cursor& c) {
+  if (c.take_keyword("add")) return parse_add_input(c);
+  if (c.take_keyword("remove") && c.left() == 1) {
+    auto name = parse_name(c.take());
+    if (!name) return name.error();
+    return cmd::remove_input{name.value()};
+  }
+  return syntax("input add ... | input remove NAME");
+}
+
+result<command> parse_mix(word_cursor& c) {
+  constexpr std::string_view usage =
+      "mix add NAME [port PORT [format FORMAT RATE CHANNELS]] | mix add NAME minus MIX SOURCE [port PORT "
+      "[format "
+      "FORMAT RATE CHANNELS]] | mix remove NAME | mix on NAME | mix off NAME";
+  if (c.take_keyword("add")) {
+    if (c.done()) return syntax(usage);
+    auto name = parse_name(c.take());
+    if (!name) return name.error();
+    cmd::add_mix mix{name.value(), std::nullopt};
+    while (!c.done()) {
+      if (!mix.port && c.left() >= 2 && c.take_keyword("port")) {
+        auto port = parse_port(c.take());
+        if (!port) return port.error();
+        mix.port = port.value();
+      } else if (!mix.format && c.left() >= 4 && c.take_keyword("format")) {
+        auto format = take_format(c);
+        if (!format) return format.error();
+        mix.format = format.value();
+      } else if (!mix.minus && c.left() >= 3 && c.take_keyword("minus")) {
+        auto xp = take_crosspoint(c);
+        if (!xp) return xp.error();
+        mix.minus = cmd::minus_of{xp.value().first, xp.value().second};
+      } else {
+        return syntax(usage);
+      }
+    }
+    if (mix.format && !mix.port) return syntax(usage);
+    return mix;
+  }
+  for (std::string_view verb : {"remove", "on", "off"}) {
+    if (!c.take_keyword(verb)) continue;
+    if (c.left() != 1) return syntax(usage);
+    auto name = parse_name(c.take());
+    if (!name) return name.error();
+    if (verb == "remove") return cmd::remove_mix{name.value()};
+    return cmd::switch_mix{name.value(), verb == "on"};
+  }
+  return syntax(usage);
+}
+
+}  // namespace mixmatrix::protocol
