@@ -26,6 +26,7 @@ struct playback_status {
   std::uint64_t frames = 0;
   std::uint64_t skips = 0;
   std::uint64_t repeats = 0;
+  double drift_ppm = 0.0;  ///< the card's clock against the engine's, as followed
 };
 /// The sound file that feeds a file input.
 struct file_status {

@@ -39,7 +39,8 @@ void add_local_audio(const channel_report& r, std::vector<std::string>& lines) {
   }
   if (r.playback) {
     lines.push_back("playing " + r.playback->device + " frames=" + n(r.playback->frames) +
-                    " skips=" + n(r.playback->skips) + " repeats=" + n(r.playback->repeats));
+                    " skips=" + n(r.playback->skips) + " repeats=" + n(r.playback->repeats) +
+                    " drift_ppm=" + fixed(r.playback->drift_ppm, 1));
   }
 }
 

@@ -3,7 +3,13 @@
 #include <algorithm>
 #include <cstring>
 
+#include "mixer/kernels.hpp"
+
 namespace mixmatrix::server {
+namespace {
+constexpr std::size_t piece_frames = 256;  // the resampler's output, a piece of a callback at a time
+constexpr double max_ratio = 1.01;
+}  // namespace
 
 device_output::device_output(std::shared_ptr<mixer::channel> ch, const std::string& device, std::uint32_t rate)
     : channel_(std::move(ch)),
@@ -14,6 +20,12 @@ device_output::device_output(std::shared_ptr<mixer::channel> ch, const std::stri
       // 20 ms of cushion beyond a callback's worth, and 100 ms of slack before whole blocks are skipped.
       margin_blocks_(std::max<std::size_t>(2, rate / 50 / (block_.size() / 4))),
       slack_blocks_(std::max<std::size_t>(4, rate / 10 / (block_.size() / 4))),
+      resampler_(mixer::resample_filter::for_ratio(1.0), piece_frames, max_ratio),
+      // Errors within 1.5 ms are none: a card on the engine's own clock keeps every bit.
+      loop_(rate, 0.5, 0.0015 * rate),
+      staging_(2 * (piece_frames + 64)),
+      resampled_(2 * piece_frames),
+      rate_(rate),
       stream_(device, rate, &device_output::fill, this) {
   stream_.start();
 }
@@ -31,13 +43,57 @@ void device_output::fill(std::span<std::byte> out, void* user) {
     self->primed_ = true;
   }
   self->frames_.fetch_add(out.size() / 4, std::memory_order_relaxed);
-  while (!out.empty()) {
-    if (self->played_ == block_bytes) self->next_block(callback_blocks);
-    const std::size_t n = std::min(out.size(), block_bytes - self->played_);
-    std::memcpy(out.data(), self->block_.data() + self->played_, n);
-    self->played_ += n;
-    out = out.subspan(n);
+  // The level before this callback: whole blocks waiting, the rest of the current one, and what
+  // the resampler holds past its position.
+  const double level = static_cast<double>(self->cursor_.behind() * (block_bytes / 4) + (block_bytes - self->played_) / 4) +
+                       self->resampler_.ahead();
+  self->watch_level(level, out.size() / 4);
+  auto samples = std::span(reinterpret_cast<std::int16_t*>(out.data()), out.size() / 2);
+  while (!samples.empty()) {
+    const std::size_t n = std::min(samples.size(), 2 * piece_frames);
+    self->play(samples.first(n), callback_blocks);
+    samples = samples.subspan(n);
   }
+}
+
+void device_output::play(std::span<std::int16_t> out, std::size_t callback_blocks) {
+  const double ratio = loop_.ratio();
+  auto out_floats = std::span(resampled_).first(out.size());
+  const std::size_t need = resampler_.needed(out.size() / 2, ratio);
+  auto in = std::span(staging_).first(2 * need);
+  take(in, callback_blocks);
+  resampler_.append(in);
+  resampler_.produce(out_floats, ratio);
+  mixer::kernels().float_to_s16(out_floats.data(), out.data(), out.size());
+}
+
+void device_output::take(std::span<std::int16_t> frames, std::size_t callback_blocks) {
+  auto bytes = std::as_writable_bytes(frames);
+  const std::size_t block_bytes = block_.size();
+  while (!bytes.empty()) {
+    if (played_ == block_bytes) next_block(callback_blocks);
+    const std::size_t n = std::min(bytes.size(), block_bytes - played_);
+    std::memcpy(bytes.data(), block_.data() + played_, n);
+    played_ += n;
+    bytes = bytes.subspan(n);
+  }
+}
+
+void device_output::watch_level(double level, std::size_t frames) {
+  window_sum_ += level;
+  ++window_callbacks_;
+  window_frames_ += frames;
+  if (window_frames_ < rate_ / 2) return;
+  const double mean = window_sum_ / static_cast<double>(window_callbacks_);
+  window_sum_ = 0.0;
+  window_callbacks_ = window_frames_ = 0;
+  if (setpoint_ < 0.0) {
+    setpoint_ = mean;  // where it settled after the start
+    return;
+  }
+  // Positive: blocks pile up, the card runs slow against the engine.
+  loop_.update(mean - setpoint_);
+  drift_shown_.store(loop_.offset() * 1e6, std::memory_order_relaxed);
 }
 
 void device_output::next_block(std::size_t callback_blocks) {

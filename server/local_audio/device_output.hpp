@@ -9,15 +9,18 @@
 #include "audio_io/sound_device.hpp"
 #include "mixer/block_cursor.hpp"
 #include "mixer/channel.hpp"
+#include "mixer/drift_loop.hpp"
+#include "mixer/resampler.hpp"
 
 namespace mixmatrix::server {
 
 /// Plays one channel on a sound device through PortAudio. The audio callback reads the channel's
 /// published blocks with a block_cursor (no lock, no allocation) a callback's worth and 20 ms behind
-/// the engine.
-/// The card's clock and the engine's differ: when the card falls behind, whole blocks are skipped
-/// to get back to that distance; when it runs ahead and finds no new block, the last one is
-/// repeated. Both are counted.
+/// the engine. The card's clock and the engine's differ: a drift_loop on that distance (its mean
+/// over half a second, held where it settled after the start) follows the card's clock and a
+/// resampler reads the blocks at the loop's ratio, bit for bit while the ratio is exactly 1. Only
+/// when the card falls grossly behind (a stall) are whole blocks skipped, and only when it finds
+/// no new block is the last one repeated; both are counted.
 class device_output {
  public:
   /// Opens `device` (see audio_io::output_stream) and starts playing `ch` from its next block;
@@ -36,10 +39,16 @@ class device_output {
   std::uint64_t skips() const { return skips_.load(std::memory_order_relaxed); }
   /// Blocks repeated because the card ran ahead of the engine.
   std::uint64_t repeats() const { return repeats_.load(std::memory_order_relaxed); }
+  /// The card's clock offset as the drift loop estimates it, ppm (positive: the card runs slow,
+  /// so the engine's blocks pile up; the resampler reads them faster).
+  double drift_ppm() const { return drift_shown_.load(std::memory_order_relaxed); }
 
  private:
   static void fill(std::span<std::byte> out, void* self);
+  void play(std::span<std::int16_t> out, std::size_t callback_blocks);
+  void take(std::span<std::int16_t> frames, std::size_t callback_blocks);
   void next_block(std::size_t callback_blocks);
+  void watch_level(double level, std::size_t frames);
 
   std::shared_ptr<mixer::channel> channel_;
   mixer::block_cursor cursor_;
@@ -48,6 +57,16 @@ class device_output {
   std::size_t margin_blocks_;  // kept between the engine and the card beyond a callback's worth
   std::size_t slack_blocks_;   // how much further behind the card may fall before blocks are skipped
   bool primed_ = false;
+  mixer::resampler resampler_;
+  mixer::drift_loop loop_;
+  std::vector<std::int16_t> staging_;  // frames on their way into the resampler
+  std::vector<float> resampled_;       // a piece of the callback's output
+  std::uint32_t rate_;
+  double window_sum_ = 0.0;  // of the levels seen in the window, frames
+  std::size_t window_callbacks_ = 0;
+  std::size_t window_frames_ = 0;
+  double setpoint_ = -1.0;   // the level held, frames (negative: not measured yet)
+  std::atomic<double> drift_shown_{0.0};
   std::atomic<std::uint64_t> frames_{0};
   std::atomic<std::uint64_t> skips_{0};
   std::atomic<std::uint64_t> repeats_{0};

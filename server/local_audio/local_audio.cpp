@@ -20,7 +20,9 @@ std::string summary(const playback_status& s) {
 
 recording_status status_of(const recorder& r) { return {r.path(), r.frames(), r.overruns(), r.failed()}; }
 
-playback_status status_of(const device_output& out) { return {out.device(), out.frames(), out.skips(), out.repeats()}; }
+playback_status status_of(const device_output& out) {
+  return {out.device(), out.frames(), out.skips(), out.repeats(), out.drift_ppm()};
+}
 
 }  // namespace
 

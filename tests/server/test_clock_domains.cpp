@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/alsa_config.hpp"
 #include "tests/support/audio_analysis.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/paced_sender.hpp"
@@ -113,3 +114,36 @@ TEST_CASE("stream starts: three ffmpeg -re senders with 10 ms packets never unde
     // underruns add up, so every round is checked against zero.
   }
 }
+
+namespace {
+
+// `play` on a card whose crystal is `ppm` off: the drift loop follows it, so no block is skipped
+// or repeated and no silence follows the first sound.
+void play_on_card(double ppm) {
+  const auto dir = temp_dir();
+  ::setenv("ALSA_CONFIG_PATH", paced_card_alsa_config(dir, ppm).c_str(), 1);
+  test_server server;
+  REQUIRE(server.command("input add T tone 1000 -6").ok());
+  REQUIRE(server.command("mix add M").ok());
+  REQUIRE(server.command("route M T").ok());
+  REQUIRE(server.command("play M").ok());
+  std::this_thread::sleep_for(25s);
+  const auto show = server.command("show M");
+  REQUIRE(show.data.size() == 3);
+  const std::string& playing = show.data[2];
+  MESSAGE(playing);
+  CHECK(playing.find(" skips=0 repeats=0 ") != std::string::npos);
+  // Positive when the card runs slow: the engine's blocks pile up and are read faster.
+  CHECK(field(playing, "drift_ppm") == doctest::Approx(-ppm).epsilon(0.4));
+  REQUIRE(server.command("stop M").ok());
+  const std::string span = sound_span(read_file(dir + "/card.raw"));
+  CHECK(span.size() > 20 * 176400);
+  CHECK(longest_silence_frames(span) <= 1);
+  CHECK(worst_break(span, 1000) < 200.0);
+}
+
+}  // namespace
+
+TEST_CASE("play follows a card 300 ppm fast: no skip, no repeat, no silence after the start") { play_on_card(300); }
+
+TEST_CASE("play follows a card 300 ppm slow: no skip, no repeat, no silence after the start") { play_on_card(-300); }

@@ -1,12 +1,14 @@
 // pcm_pacer OUT [BYTES_PER_SECOND]: copies standard input to OUT no faster than a CD-rate sound card
-// consumes it (176400 B/s by default), in 10 ms pieces on absolute deadlines. ALSA's file plugin
-// pipes a test's "sound card" through it, so PortAudio clients see real-time back-pressure.
+// consumes it (176400 B/s by default; a fraction makes a card whose crystal is off), in 10 ms
+// pieces on absolute deadlines. ALSA's file plugin pipes a test's "sound card" through it, so
+// PortAudio clients see real-time back-pressure.
 
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -17,10 +19,11 @@ int main(int argc, char** argv) {
   }
   std::FILE* out = std::fopen(argv[1], "wb");
   if (!out) return 1;
-  const long rate = argc > 2 ? std::atol(argv[2]) : 176400;
-  const auto piece = static_cast<std::size_t>(rate / 100);
+  const double rate = argc > 2 ? std::atof(argv[2]) : 176400.0;
+  const std::size_t piece = 1764;
   std::vector<char> buffer(piece);
-  auto deadline = std::chrono::steady_clock::now();
+  const auto start = std::chrono::steady_clock::now();
+  double copied = 0;
   for (;;) {
     std::size_t got = 0;
     while (got < piece) {
@@ -31,8 +34,8 @@ int main(int argc, char** argv) {
     if (got == 0) break;
     std::fwrite(buffer.data(), 1, got, out);
     std::fflush(out);
-    deadline += std::chrono::milliseconds(10);
-    std::this_thread::sleep_until(deadline);
+    copied += static_cast<double>(got);
+    std::this_thread::sleep_until(start + std::chrono::nanoseconds(static_cast<long long>(copied / rate * 1e9)));
   }
   std::fclose(out);
   return 0;
