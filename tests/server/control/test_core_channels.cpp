@@ -260,7 +260,7 @@ TEST_CASE("core: show details a mix's crosspoints, recording and playback, an un
         strings{"mix M state=on gain=3.00 listeners=0 port=9000 format=s16le,44100,2 frames=0 clips=0 drops=0",
                 "route B gain=-6.00 muted=yes", "route A gain=-inf muted=no",
                 "recording /takes/m.wav frames=4410 overruns=0 failed=no",
-                "playing hw:1 frames=0 skips=0 repeats=2"});
+                "playing hw:1 frames=0 skips=0 repeats=2 drift_ppm=0.0"});
   rig.audio.recordings["M"].failed = true;
   CHECK(rig.lines_of("show M")[3] == "recording /takes/m.wav frames=4410 overruns=0 failed=yes");
   CHECK(rig.lines_of("show A") == strings{"input A state=tone hz=440.00 dbfs=-12.00 listeners=0"});
