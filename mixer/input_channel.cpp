@@ -254,7 +254,12 @@ void input_channel::watch_level(double level) {
   const double packet = static_cast<double>(packet_frames_.load(std::memory_order_relaxed));
   const double low = std::max(target - packet / 2, block_frames);
   const double high = low + packet + block_frames;
-  if (setpoint_ < 0.0) setpoint_ = mean;
+  if (setpoint_ < 0.0) {
+    // The first window judged only measures: one window of a burst that happened to trickle in at
+    // about real time proves no pace, and is no excess to skip.
+    setpoint_ = mean;
+    return;
+  }
   double error = mean - setpoint_;
   const double excess = mean - std::min(setpoint_, high);
   skipping_ = excess > std::max(2 * block_frames, 0.03 * rate_) || (skipping_ && excess > block_frames / 2);

@@ -151,14 +151,14 @@ TEST_CASE("a buffer far above its target skips back, a block at a time with a cr
   };
   feed_frames(80);  // 60 frames more than the target, as after a sender's stall and burst
   std::int16_t expected = 1;
-  for (int block = 0; block < 50; ++block) {
+  for (int block = 0; block < 100; ++block) {
     auto b = render(in);
-    CHECK(b == ramp_frames(10, expected));  // the first window plays every frame
+    CHECK(b == ramp_frames(10, expected));  // the first two windows play every frame: one measures
     expected = static_cast<std::int16_t>(expected + 10);
     feed_frames(10);
   }
   CHECK(in.counters().skipped_frames == 0);
-  auto skipped = render(in);  // a window's worth of proof: one block (10 frames) is skipped here
+  auto skipped = render(in);  // a second window's worth of proof: one block (10 frames) is skipped here
   CHECK(in.counters().skipped_frames == 10);
   CHECK(skipped[0] == expected);      // the block starts where it should...
   CHECK(skipped[18] == expected + 19);  // ...and ends on the frame after the skipped ones
