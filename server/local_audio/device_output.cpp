@@ -79,6 +79,16 @@ void device_output::take(std::span<std::int16_t> frames, std::size_t callback_bl
   }
 }
 
+// A skip or a repeat (a stall of the card or of the engine) moved the level by whole blocks: what the
+// loop learnt no longer holds, and a loop left running would chase the jump to its limit.
+void device_output::restart_loop() {
+  loop_.reset();
+  setpoint_ = -1.0;
+  window_sum_ = 0.0;
+  window_callbacks_ = window_frames_ = 0;
+  drift_shown_.store(0.0, std::memory_order_relaxed);
+}
+
 void device_output::watch_level(double level, std::size_t frames) {
   window_sum_ += level;
   ++window_callbacks_;
@@ -102,10 +112,12 @@ void device_output::next_block(std::size_t callback_blocks) {
   if (const std::uint64_t behind = cursor_.behind(); behind > target + std::max(callback_blocks, slack_blocks_)) {
     cursor_.skip(behind - target);
     skips_.fetch_add(behind - target, std::memory_order_relaxed);
+    restart_loop();
   }
   const std::uint64_t lost = cursor_.lost();
   if (!cursor_.read(block_)) {
     repeats_.fetch_add(1, std::memory_order_relaxed);  // block_ still holds the last one...
+    restart_loop();
     if (cursor_.lost() != lost) std::fill(block_.begin(), block_.end(), std::byte{0});  // ...unless a lapped copy tore it
   }
   played_ = 0;

@@ -49,6 +49,7 @@ class device_output {
   void take(std::span<std::int16_t> frames, std::size_t callback_blocks);
   void next_block(std::size_t callback_blocks);
   void watch_level(double level, std::size_t frames);
+  void restart_loop();
 
   std::shared_ptr<mixer::channel> channel_;
   mixer::block_cursor cursor_;
