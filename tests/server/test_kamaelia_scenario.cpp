@@ -10,6 +10,7 @@
 #include "tests/support/audio_analysis.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/paced_sender.hpp"
+#include "tests/support/sanitizers.hpp"
 #include "tests/support/tcp_client.hpp"
 #include "tests/support/test_server.hpp"
 
@@ -65,9 +66,12 @@ TEST_CASE("Kamaelia's matrix: three ffmpeg senders, one mix, SWITCH and QUERY") 
     CHECK(rate == doctest::Approx(176400).epsilon(0.01));
     const auto left = channel_samples(heard.substr(heard.size() - 44100 * 4), 0);
     const auto right = channel_samples(heard.substr(heard.size() - 44100 * 4), 1);
+    // Within 1 dB; under a sanitizer 3 dB: its stalls make inputs move their level by a trim (the pitch
+    // 0.2 % off for a while), which this one-bin measure reads as a lower level.
+    const double within = sanitized_build ? 1.0 / 6 : 1.0 / 18;
     for (const auto& [name, hz] : inputs) {
-      CHECK_MESSAGE(tone_dbfs(left, 44100, hz) == doctest::Approx(input_dbfs).epsilon(1.0 / 18), name);
-      CHECK_MESSAGE(tone_dbfs(right, 44100, hz) == doctest::Approx(input_dbfs).epsilon(1.0 / 18), name);
+      CHECK_MESSAGE(tone_dbfs(left, 44100, hz) == doctest::Approx(input_dbfs).epsilon(within), name);
+      CHECK_MESSAGE(tone_dbfs(right, 44100, hz) == doctest::Approx(input_dbfs).epsilon(within), name);
     }
     for (const auto& [name, hz] : inputs) {
       CHECK_MESSAGE(server.command("show " + name).data[0].find("state=live") != std::string::npos, name);
