@@ -42,9 +42,10 @@ input_channel::input_channel(std::string name, const engine_config& config, std:
   target_bytes_.store(target, std::memory_order_relaxed);
   max_target_bytes_ = std::max(target, ring_->capacity() / 2 / bytes_per_frame * bytes_per_frame);
   window_blocks_ = std::max<std::size_t>(1, config.rate / 2 / config.block_frames);
-  resampler_ = std::make_unique<resampler>(resample_filter::for_ratio(1.0), config.block_frames, max_ratio);
+  auto drift_filter = resample_filter::for_ratio(1.0);
+  const std::size_t taps = drift_filter->taps();
+  resampler_ = std::make_unique<resampler>(std::move(drift_filter), config.block_frames, max_ratio);
   // A block, the resampler's look-ahead and a block skipped with them.
-  const std::size_t taps = resample_filter::for_ratio(1.0)->taps();
   scratch_.resize(2 * config.block_samples() + 2 * taps + 8);
   staging_.resize(config.block_samples() + 2 * taps + 8);
   resampled_.resize(config.block_samples());
@@ -142,7 +143,7 @@ void input_channel::render_network(std::span<std::int16_t> block) {
     resampling_ = true;
   }
   if (resampling_) {
-    if (!render_resampled(block, available)) run_dry(block, 0, sender);
+    if (!render_resampled(block, available, sender)) run_dry(block, 0, sender);
     return;
   }
   if (const std::size_t skip = skip_bytes_; sender && available >= block.size_bytes() + skip) {
@@ -165,8 +166,7 @@ void input_channel::render_network(std::span<std::int16_t> block) {
   }
 }
 
-bool input_channel::render_resampled(std::span<std::int16_t> block, std::size_t available) {
-  const bool sender = has_sender();
+bool input_channel::render_resampled(std::span<std::int16_t> block, std::size_t available, bool sender) {
   const double ratio = ratio_;
   const std::size_t frames = block.size() / channels_per_frame;
   const std::size_t need = resampler_->needed(frames, ratio);

@@ -81,7 +81,7 @@ class input_channel : public channel {
  private:
   std::size_t target_bytes() const;
   void render_network(std::span<std::int16_t> block);
-  bool render_resampled(std::span<std::int16_t> block, std::size_t available);
+  bool render_resampled(std::span<std::int16_t> block, std::size_t available, bool sender);
   void read_skipping(std::span<std::int16_t> block, std::size_t skip_bytes);
   double steer();
   void watch_level(double level);
