@@ -26,6 +26,7 @@ device_output::device_output(std::shared_ptr<mixer::channel> ch, const std::stri
       staging_(2 * (piece_frames + 64)),
       resampled_(2 * piece_frames),
       rate_(rate),
+      pace_(rate),
       stream_(device, rate, &device_output::fill, this) {
   stream_.start();
 }
@@ -34,9 +35,11 @@ void device_output::fill(std::span<std::byte> out, void* user) {
   auto* self = static_cast<device_output*>(user);
   const std::size_t block_bytes = self->block_.size();
   const std::size_t callback_blocks = (out.size() + block_bytes - 1) / block_bytes;
-  // Silence until a callback's worth and the margin are published, so the first reads find them.
+  // Silence until the device keeps real time (at its start it takes its own buffer's worth at once,
+  // which would drain the margin) and a callback's worth and the margin are published.
   if (!self->primed_) {
-    if (self->cursor_.behind() < callback_blocks + self->margin_blocks_) {
+    if (!self->pace_.settled(out.size() / 4, std::chrono::steady_clock::now()) ||
+        self->cursor_.behind() < callback_blocks + self->margin_blocks_) {
       std::fill(out.begin(), out.end(), std::byte{0});
       return;
     }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "audio_io/device_pace.hpp"
 #include "audio_io/sound_device.hpp"
 #include "mixer/block_cursor.hpp"
 #include "mixer/channel.hpp"
@@ -16,7 +17,7 @@ namespace mixmatrix::server {
 
 /// Plays one channel on a sound device through PortAudio. The audio callback reads the channel's
 /// published blocks with a block_cursor (no lock, no allocation) a callback's worth and 20 ms behind
-/// the engine. The card's clock and the engine's differ: a drift_loop on that distance (its mean
+/// the engine, from the first callback at which the device keeps real time (audio_io::device_pace). The card's clock and the engine's differ: a drift_loop on that distance (its mean
 /// over half a second, held where it settled after the start) follows the card's clock and a
 /// resampler reads the blocks at the loop's ratio, bit for bit while the ratio is exactly 1. Only
 /// when the card falls grossly behind (a stall) are whole blocks skipped, and only when it finds
@@ -63,6 +64,7 @@ class device_output {
   std::vector<std::int16_t> staging_;  // frames on their way into the resampler
   std::vector<float> resampled_;       // a piece of the callback's output
   std::uint32_t rate_;
+  audio_io::device_pace pace_;
   double window_sum_ = 0.0;  // of the levels seen in the window, frames
   std::size_t window_callbacks_ = 0;
   std::size_t window_frames_ = 0;
