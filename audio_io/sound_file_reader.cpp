@@ -31,11 +31,11 @@ std::size_t sound_file_reader::read(std::int16_t* out, std::size_t frames) {
 
 bool sound_file_reader::rewind() { return sf_seek(file_, 0, SEEK_SET) == 0; }
 
-void require_rate(const sound_file_reader& file, const std::string& path, std::uint32_t rate) {
-  if (file.rate() == rate) return;
-  throw std::runtime_error(path + ": " + std::to_string(file.rate()) + " Hz, but the server runs at " +
-                           std::to_string(rate) + " Hz (no resampling yet: convert it first, e.g. sox IN -r " +
-                           std::to_string(rate) + " OUT)");
+void require_rate_within(const sound_file_reader& file, const std::string& path, std::uint32_t lowest,
+                         std::uint32_t highest) {
+  if (file.rate() >= lowest && file.rate() <= highest) return;
+  throw std::runtime_error(path + ": " + std::to_string(file.rate()) + " Hz (files from " + std::to_string(lowest) +
+                           " to " + std::to_string(highest) + " Hz are played)");
 }
 
 }  // namespace mixmatrix::audio_io

@@ -38,7 +38,8 @@ class sound_file_reader {
   std::vector<std::int16_t> mono_;
 };
 
-/// Throws std::runtime_error naming `path` unless `file` runs at `rate` (nothing resamples yet).
-void require_rate(const sound_file_reader& file, const std::string& path, std::uint32_t rate);
+/// Throws std::runtime_error naming `path` unless `file` runs at `lowest` to `highest` Hz.
+void require_rate_within(const sound_file_reader& file, const std::string& path, std::uint32_t lowest,
+                         std::uint32_t highest);
 
 }  // namespace mixmatrix::audio_io

@@ -30,11 +30,20 @@ std::size_t resampler::needed(std::size_t frames, double ratio) const {
   return end > frames_ ? end - frames_ : 0;
 }
 
-void resampler::append(std::span<const std::int16_t> samples) {
+std::size_t resampler::producible(double ratio) const {
+  const double room = static_cast<double>(frames_) - static_cast<double>(filter_->taps() / 2) - position_;
+  if (room <= 0.0) return 0;
+  auto frames = static_cast<std::size_t>(room / ratio) + 1;
+  while (frames > 0 && needed(frames, ratio) > 0) --frames;  // the division's rounding
+  return frames;
+}
+
+std::size_t resampler::append(std::span<const std::int16_t> samples) {
   const std::size_t room = frames_buffer_.size() - 2 * frames_;
   const std::size_t n = std::min(samples.size(), room) / 2 * 2;
   kernels().s16_to_float(samples.data(), frames_buffer_.data() + 2 * frames_, n);
   frames_ += n / 2;
+  return n / 2;
 }
 
 void resampler::produce(std::span<float> out, double ratio) {

@@ -24,8 +24,10 @@ class resampler {
   void restart(std::span<const std::int16_t> history);
   /// Input frames to append before produce(`frames`, `ratio`) can run.
   std::size_t needed(std::size_t frames, double ratio) const;
-  /// Appends interleaved frames (at most needed() of them).
-  void append(std::span<const std::int16_t> samples);
+  /// Output frames produce() can make at `ratio` from the input held.
+  std::size_t producible(double ratio) const;
+  /// Appends interleaved frames, as many as it has room for; returns how many frames it took.
+  std::size_t append(std::span<const std::int16_t> samples);
   /// Fills `out` (interleaved) reading `ratio` input frames per output frame.
   void produce(std::span<float> out, double ratio);
   /// Input frames held past the position: part of the stream's buffered level.

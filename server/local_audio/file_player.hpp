@@ -3,21 +3,24 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "audio_io/sound_file_reader.hpp"
 #include "mixer/input_channel.hpp"
+#include "mixer/rate_converter.hpp"
 
 namespace mixmatrix::server {
 
 /// Feeds a file input: reads a sound file with libsndfile on its own (non-real-time) thread into
-/// the input's ring, keeping it topped up as the engine drains it. At the end of the file it starts
+/// the input's ring (resampled to the engine's rate if it has another), keeping it topped up as the
+/// engine drains it. At the end of the file it starts
 /// again (`loop`) or lets the input play out its buffer and go idle.
 class file_player {
  public:
-  /// Opens `path` for `input` (a file input) and starts feeding it; throws std::runtime_error
-  /// when the file cannot be read or does not run at `rate`.
+  /// Opens `path` for `input` (a file input) and starts feeding it at `rate` frames a second;
+  /// throws std::runtime_error when the file cannot be read.
   file_player(std::shared_ptr<mixer::input_channel> input, const std::string& path, bool loop, std::uint32_t rate);
   file_player(const file_player&) = delete;
   file_player& operator=(const file_player&) = delete;
@@ -38,6 +41,7 @@ class file_player {
   std::string path_;
   bool loop_;
   audio_io::sound_file_reader file_;
+  std::optional<mixer::rate_converter> converter_;  // for a file at another rate than the engine's
   std::atomic<bool> ended_{false};
   std::jthread thread_;
 };

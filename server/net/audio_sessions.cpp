@@ -7,7 +7,7 @@
 namespace mixmatrix::server {
 namespace {
 
-// What the conversion needs of a stream format: its samples and channels (the rate is checked).
+// What the conversion needs of a stream format: its samples and channels.
 mixer::pcm_format pcm_of(const protocol::stream_format& f) {
   switch (f.sample) {
     case protocol::sample_format::s24le: return {mixer::sample_encoding::s24, f.channels};
@@ -19,17 +19,6 @@ mixer::pcm_format pcm_of(const protocol::stream_format& f) {
 }
 
 }  // namespace
-
-std::optional<protocol::failure> audio_sessions::check_format(const protocol::stream_format& format) const {
-  // Until an input's ring can hold frames at its sender's rate (resampled by the engine), every
-  // stream runs at the engine's.
-  if (format.rate != options_.engine.rate) {
-    return protocol::failure{protocol::code::bad_request, "unsupported rate " + std::to_string(format.rate) +
-                                                              " (this server runs at " +
-                                                              std::to_string(options_.engine.rate) + ")"};
-  }
-  return std::nullopt;
-}
 
 std::optional<protocol::failure> audio_sessions::check_listener(const mixer::channel& ch) const {
   if (ch.counters().listeners.load(std::memory_order_relaxed) >= options_.max_listeners) {
@@ -49,16 +38,18 @@ std::optional<protocol::failure> audio_sessions::check_sender(const mixer::input
 
 void audio_sessions::listen(tcp::socket socket, std::shared_ptr<mixer::channel> ch,
                             const protocol::stream_format& format, std::string preamble) {
-  auto session = std::make_shared<listener_session>(std::move(socket), std::move(ch), pcm_of(format),
-                                                    std::move(preamble), options_.listener_timeout, events_);
+  auto session = std::make_shared<listener_session>(std::move(socket), std::move(ch), pcm_of(format), format.rate,
+                                                    options_.engine.rate, std::move(preamble),
+                                                    options_.listener_timeout, events_);
   pump_.add(session);
   session->start();
 }
 
 void audio_sessions::feed(tcp::socket socket, std::shared_ptr<mixer::input_channel> input,
                           const protocol::stream_format& format, std::string preamble, std::string leftover) {
-  auto session = std::make_shared<sender_session>(std::move(socket), std::move(input), pcm_of(format),
-                                                  std::move(preamble), std::move(leftover), events_);
+  auto session = std::make_shared<sender_session>(std::move(socket), std::move(input), pcm_of(format), format.rate,
+                                                  options_.engine.rate, std::move(preamble), std::move(leftover),
+                                                  events_);
   pump_.add(session);
   session->start();
 }

@@ -27,19 +27,16 @@ class audio_sessions : public channel_observer {
 
   /// The server's own wire format: s16le stereo at the engine rate, which needs no conversion.
   protocol::stream_format own_format() const { return protocol::backplane_format(options_.engine.rate); }
-  /// Why connections in `format` cannot be served (400), or nullopt: the one place that decides,
-  /// for handshakes and raw ports alike.
-  std::optional<protocol::failure> check_format(const protocol::stream_format& format) const;
   /// Why `ch` cannot take one more listener (503), or nullopt.
   std::optional<protocol::failure> check_listener(const mixer::channel& ch) const;
   /// Why `input` cannot take a sender (409 busy), or nullopt.
   std::optional<protocol::failure> check_sender(const mixer::input_channel& input) const;
-  /// Starts streaming `ch` to `socket` in `format` after `preamble`; check_format() and
-  /// check_listener() first.
+  /// Starts streaming `ch` to `socket` in `format` after `preamble`; check_listener()
+  /// first.
   void listen(tcp::socket socket, std::shared_ptr<mixer::channel> ch, const protocol::stream_format& format,
               std::string preamble);
   /// Starts feeding `input` from `socket` in `format` after `preamble`, with `leftover` PCM;
-  /// check_format() and check_sender() first.
+  /// check_sender() first.
   void feed(tcp::socket socket, std::shared_ptr<mixer::input_channel> input, const protocol::stream_format& format,
             std::string preamble, std::string leftover);
   void on_channel_removed(const mixer::channel& ch) override { pump_.disconnect(&ch); }

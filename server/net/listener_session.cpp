@@ -11,7 +11,8 @@ constexpr std::uint64_t max_blocks_per_write = 16;
 }
 
 listener_session::listener_session(tcp::socket socket, std::shared_ptr<mixer::channel> ch, mixer::pcm_format wire,
-                                   std::string preamble, std::chrono::milliseconds stall_timeout, event_bus& events)
+                                   std::uint32_t wire_rate, std::uint32_t engine_rate, std::string preamble,
+                                   std::chrono::milliseconds stall_timeout, event_bus& events)
     : socket_(std::move(socket)),
       channel_(std::move(ch)),
       events_(events),
@@ -21,7 +22,8 @@ listener_session::listener_session(tcp::socket socket, std::shared_ptr<mixer::ch
       stall_timeout_(stall_timeout),
       cursor_(channel_->output()) {
   channel_->counters().listeners.fetch_add(1, std::memory_order_relaxed);
-  if (wire_ != mixer::backplane_pcm) block_.resize(channel_->output().block_samples());
+  if (wire_rate != engine_rate) converter_.emplace(engine_rate, wire_rate, channel_->output().block_samples() / 2);
+  if (wire_ != mixer::backplane_pcm || converter_) block_.resize(channel_->output().block_samples());
 }
 
 listener_session::~listener_session() {
@@ -64,18 +66,27 @@ void listener_session::stop() {
 }
 
 void listener_session::do_write() {
-  const std::size_t wire_bytes = channel_->output().block_samples() / 2 * mixer::frame_bytes(wire_);
+  const std::size_t block_frames = channel_->output().block_samples() / 2;
+  const std::size_t wire_frame = mixer::frame_bytes(wire_);
+  const std::size_t most_bytes = (converter_ ? converter_->max_output(block_frames) : block_frames) * wire_frame;
   const std::uint64_t lost_before = cursor_.lost();
   // Sized for what is there (a lagging reader skips ahead, so at most half the history), not for
   // the most a write may take: resizing zero-fills.
   const std::uint64_t blocks = std::min(cursor_.behind(), max_blocks_per_write);
   std::size_t filled = buffer_.size();  // after the handshake preamble, the first time
-  buffer_.resize(filled + blocks * wire_bytes);
-  for (std::uint64_t i = 0; i < blocks; ++i, filled += wire_bytes) {
-    const std::span out(reinterpret_cast<std::byte*>(buffer_.data() + filled), wire_bytes);
-    // Blocks are published in s16 stereo: copied as they are, or through block_ into the wire's format.
+  buffer_.resize(filled + blocks * most_bytes);
+  for (std::uint64_t i = 0; i < blocks; ++i) {
+    auto out = std::span(reinterpret_cast<std::byte*>(buffer_.data() + filled), most_bytes);
+    // Blocks are published in s16 stereo at the engine's rate: copied as they are, or through
+    // block_ into the wire's format and rate.
     if (!cursor_.read(block_.empty() ? out : std::as_writable_bytes(std::span(block_)))) break;
-    if (!block_.empty()) mixer::encode_frames(wire_, block_, out);
+    if (block_.empty()) {
+      filled += most_bytes;
+      continue;
+    }
+    const std::span<const std::int16_t> frames = converter_ ? converter_->convert(block_) : std::span(block_);
+    mixer::encode_frames(wire_, frames, out.first(frames.size() / 2 * wire_frame));
+    filled += frames.size() / 2 * wire_frame;
   }
   if (const std::uint64_t lost = cursor_.lost() - lost_before) {
     channel_->counters().dropped_blocks.fetch_add(lost, std::memory_order_relaxed);

@@ -14,7 +14,7 @@ namespace mixmatrix::server {
 /// both in the port's one format.
 class raw_port {
  public:
-  /// Binds `endpoint` for `ch`, whose connections carry `format` (check_format() first); throws
+  /// Binds `endpoint` for `ch`, whose connections carry `format`; throws
   /// boost::system::system_error when the port is taken.
   raw_port(asio::io_context& io, const tcp::endpoint& endpoint, std::shared_ptr<mixer::channel> ch,
            const protocol::stream_format& format, audio_sessions& sessions);

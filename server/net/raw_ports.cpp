@@ -7,7 +7,6 @@ raw_ports::raw_ports(asio::io_context& io, asio::ip::address address, audio_sess
 
 std::optional<protocol::failure> raw_ports::open(std::shared_ptr<mixer::channel> ch, const port_spec& spec) {
   const auto format = spec.format.value_or(sessions_.own_format());
-  if (auto why = sessions_.check_format(format)) return why;
   try {
     const std::string name = ch->name();
     auto port = std::make_unique<raw_port>(io_, tcp::endpoint(address_, spec.port), std::move(ch), format, sessions_);

@@ -79,7 +79,6 @@ void stream_session::handle(const std::string& line) {
   std::string leftover = reader_.take_rest();
   if (const auto* send = std::get_if<protocol::send_request>(&handshake.value())) {
     const auto format = send->format.value_or(sessions_.own_format());
-    if (auto why = sessions_.check_format(format)) return refuse(*why);
     auto input = channels_.input_for_sender(send->name);
     if (!input) return refuse(input.error());
     if (auto why = sessions_.check_sender(*input.value())) return refuse(*why);
@@ -88,7 +87,6 @@ void stream_session::handle(const std::string& line) {
   }
   const auto& listen = std::get<protocol::listen_request>(handshake.value());
   const auto format = listen.format.value_or(sessions_.own_format());
-  if (auto why = sessions_.check_format(format)) return refuse(*why);
   auto ch = channels_.channel_for_listener(listen.name);
   if (!ch) return refuse(ch.error());
   if (auto why = sessions_.check_listener(*ch.value())) return refuse(*why);

@@ -9,7 +9,7 @@
 #include "sound_files.hpp"
 #include "tests/support/child_process.hpp"
 
-using mixmatrix::audio_io::require_rate;
+using mixmatrix::audio_io::require_rate_within;
 using mixmatrix::audio_io::sound_file_reader;
 using namespace mixmatrix::test;
 
@@ -107,12 +107,13 @@ TEST_CASE("sound_file_reader throws naming the path of a missing file or one tha
   CHECK_THROWS_WITH_AS(sound_file_reader{junk}, contains(junk + ": "), std::runtime_error);
 }
 
-TEST_CASE("require_rate accepts the file's own rate and otherwise throws naming the path and both rates") {
+TEST_CASE("require_rate_within accepts a rate in its range and otherwise throws naming the path, the rate and the range") {
   const auto dir = temp_dir();
   const std::string path = dir + "/48k.wav";
   sox_file(path, known_samples(480), 2, 48000);
   sound_file_reader file(path);
-  CHECK_NOTHROW(require_rate(file, path, 48000));
-  CHECK_THROWS_WITH_AS(require_rate(file, path, 44100),
-                       contains(path + ": 48000 Hz, but the server runs at 44100 Hz"), std::runtime_error);
+  CHECK_NOTHROW(require_rate_within(file, path, 8000, 48000));
+  CHECK_NOTHROW(require_rate_within(file, path, 48000, 192000));
+  CHECK_THROWS_WITH_AS(require_rate_within(file, path, 8000, 44100),
+                       contains(path + ": 48000 Hz (files from 8000 to 44100 Hz are played)"), std::runtime_error);
 }

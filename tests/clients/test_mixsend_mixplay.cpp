@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -51,6 +52,23 @@ TEST_CASE("mixsend --fast FILE -> server -> mixplay --out FILE at unity gain is 
   REQUIRE(sound.size() >= pcm.size());
   CHECK(sound.compare(0, pcm.size(), pcm) == 0);
   CHECK(read_file(dir + "/play.txt").find("wrote 154350 frames") != std::string::npos);
+}
+
+TEST_CASE("mixsend of a 48 kHz file: the server resamples it, and it is heard at its pitch and as long") {
+  const auto dir = temp_dir();
+  std::ofstream(dir + "/48k.wav", std::ios::binary) << wav_file(sine_pcm(1000, 0.5, 1.0, 48000), 48000);
+  test_server server;
+  REQUIRE(server.command("input add IN").ok());
+  const std::string at = "127.0.0.1:" + std::to_string(server.stream_port);
+  child_process play({MIXPLAY_PATH, "IN", "--server", at, "--out", dir + "/out.wav", "--seconds", "2.5"}, dir + "/play.txt");
+  std::this_thread::sleep_for(300ms);
+  child_process send({MIXSEND_PATH, "IN", dir + "/48k.wav", "--server", at, "--once", "--fast"}, dir + "/send.txt");
+  CHECK(send.wait(10s) == 0);
+  CHECK(play.wait(10s) == 0);
+  const auto left = channel_samples(sound_span(wav_payload(read_file(dir + "/out.wav"))), 0);
+  // Its second is 44100 frames here, give or take the filter's ringing after the sine's abrupt end.
+  CHECK(std::abs(static_cast<double>(left.size()) - 44100) <= 32);
+  CHECK(tone_dbfs(left, 44100, 1000) == doctest::Approx(-6.02).epsilon(0.01));
 }
 
 TEST_CASE("mixplay --raw writes PCM to stdout for --seconds, mixsend --tone feeds an input") {

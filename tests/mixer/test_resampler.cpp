@@ -3,12 +3,17 @@
 #include <cmath>
 #include <cstdint>
 #include <numbers>
+#include <random>
 #include <vector>
 
 #include "mixer/kernels.hpp"
+#include "mixer/rate_converter.hpp"
 #include "mixer/resampler.hpp"
+#include "tests/support/audio_analysis.hpp"
 
 using namespace mixmatrix::mixer;
+using mixmatrix::test::fit_tone;
+using mixmatrix::test::tone_fit;
 
 namespace {
 
@@ -44,34 +49,19 @@ std::vector<std::int16_t> to_s16(const std::vector<float>& x) {
   return out;
 }
 
+// The sine at `hz` fitted to the middle half of the left channel of `x` (full scale 1): its gain
+// against `amplitude` and everything else against it.
 struct fit {
-  double gain_db;   // of the tone, against `amplitude`
-  double other_db;  // everything else, against the tone
+  double gain_db;
+  double other_db;
 };
 
-// Least squares fit of a sine at `hz` (any phase) over the middle half of the left channel.
 fit fit_sine(const std::vector<float>& x, double hz, double rate, double amplitude = 0.5) {
-  const std::size_t frames = x.size() / 2, from = frames / 4, to = frames * 3 / 4;
-  double ss = 0, cc = 0, sc = 0, sx = 0, cx = 0;
-  for (std::size_t i = from; i < to; ++i) {
-    const double w = 2 * std::numbers::pi * hz * static_cast<double>(i) / rate;
-    ss += std::sin(w) * std::sin(w);
-    cc += std::cos(w) * std::cos(w);
-    sc += std::sin(w) * std::cos(w);
-    sx += std::sin(w) * x[2 * i];
-    cx += std::cos(w) * x[2 * i];
-  }
-  const double det = ss * cc - sc * sc;
-  const double a = (sx * cc - cx * sc) / det, b = (cx * ss - sx * sc) / det;
-  double residual = 0;
-  for (std::size_t i = from; i < to; ++i) {
-    const double w = 2 * std::numbers::pi * hz * static_cast<double>(i) / rate;
-    const double e = x[2 * i] - a * std::sin(w) - b * std::cos(w);
-    residual += e * e;
-  }
-  const double power = (a * a + b * b) / 2;
-  return {20 * std::log10(std::sqrt(a * a + b * b) / amplitude),
-          10 * std::log10(residual / static_cast<double>(to - from) / power)};
+  const std::size_t frames = x.size() / 2;
+  std::vector<double> left;
+  for (std::size_t i = frames / 4; i < frames * 3 / 4; ++i) left.push_back(32768.0 * x[2 * i]);
+  const tone_fit f = fit_tone(left, rate, hz);
+  return {f.dbfs - 20 * std::log10(amplitude), f.rest_db};
 }
 
 }  // namespace
@@ -136,5 +126,73 @@ TEST_CASE("drift correction at +-1000 ppm is a clean change of rate") {
       CHECK(std::abs(f.gain_db) < 0.1);
       CHECK(f.other_db < -80.0);
     }
+  }
+}
+
+namespace {
+
+// Converts all of `in` through a rate_converter in pieces of `piece` frames (0: random sizes).
+std::vector<std::int16_t> convert_rate(const std::vector<std::int16_t>& in, std::uint32_t from, std::uint32_t to,
+                                       std::size_t piece) {
+  rate_converter c(from, to, 4096);
+  std::vector<std::int16_t> out;
+  std::mt19937 random(7);
+  for (std::size_t at = 0; at < in.size();) {
+    const std::size_t frames = std::min(piece ? piece : random() % 4097, (in.size() - at) / 2);
+    const auto got = c.convert(std::span(in).subspan(at, 2 * frames));
+    CHECK(got.size() <= 2 * c.max_output(frames));
+    out.insert(out.end(), got.begin(), got.end());
+    at += 2 * frames;
+  }
+  const auto rest = c.finish();
+  out.insert(out.end(), rest.begin(), rest.end());
+  return out;
+}
+
+std::vector<float> to_float(const std::vector<std::int16_t>& x) {
+  std::vector<float> out(x.size());
+  scalar_kernels().s16_to_float(x.data(), out.data(), x.size());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("rate_converter gives the same stream however its input is cut, and as many frames as the rates say") {
+  const auto in = sine(1000, 48000, 96000);
+  const auto whole = convert_rate(in, 48000, 44100, 4096);
+  CHECK(convert_rate(in, 48000, 44100, 0) == whole);
+  CHECK(convert_rate(in, 48000, 44100, 1) == whole);
+  CHECK(whole.size() / 2 == 88200);
+  for (const std::uint32_t rate : {8000u, 11025u, 96000u, 192000u}) {
+    INFO(rate << " Hz");
+    CHECK(convert_rate(std::vector<std::int16_t>(2 * rate, 0), rate, 44100, 0).size() / 2 == 44100);
+  }
+}
+
+TEST_CASE("rate_converter from 8, 22.05, 48, 96 and 192 kHz to 44.1 kHz: 1 kHz within 0.1 dB, the rest below -80 dB") {
+  for (const std::uint32_t rate : {8000u, 22050u, 48000u, 96000u, 192000u}) {
+    INFO(rate << " Hz");
+    const fit f = fit_sine(to_float(convert_rate(sine(1000, rate, rate), rate, 44100, 0)), 1000, 44100);
+    CHECK(std::abs(f.gain_db) < 0.1);
+    CHECK(f.other_db < -80.0);
+  }
+}
+
+TEST_CASE("rate_converter from 96 kHz removes what 44.1 kHz cannot hold instead of folding it down") {
+  // 30 kHz would alias to 14.1 kHz; what comes out of it is at most quantization noise.
+  const auto out = to_float(convert_rate(sine(30000, 96000, 96000, 0.9), 96000, 44100, 0));
+  double power = 0;
+  for (std::size_t i = out.size() / 4; i < out.size() * 3 / 4; ++i) power += static_cast<double>(out[i]) * out[i];
+  const double rms = std::sqrt(power / static_cast<double>(out.size() / 2));
+  CHECK(20 * std::log10(rms / 0.9) < -80.0);
+}
+
+TEST_CASE("rate_converter from 44.1 kHz to 48 kHz and back keeps 1 and 15 kHz within 0.1 dB, the rest below -80 dB") {
+  for (const double hz : {1000.0, 15000.0}) {
+    INFO(hz << " Hz");
+    const auto there = convert_rate(sine(hz, 44100, 44100), 44100, 48000, 0);
+    const fit f = fit_sine(to_float(convert_rate(there, 48000, 44100, 0)), hz, 44100);
+    CHECK(std::abs(f.gain_db) < 0.1);
+    CHECK(f.other_db < -80.0);
   }
 }

@@ -32,6 +32,29 @@ double tone_dbfs(const std::vector<double>& samples, double rate, double hz) {
   return 20 * std::log10(amplitude + 1e-12);
 }
 
+tone_fit fit_tone(const std::vector<double>& samples, double rate, double hz) {
+  double ss = 0, cc = 0, sc = 0, sx = 0, cx = 0;
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    const double w = 2 * std::numbers::pi * hz * static_cast<double>(i) / rate;
+    ss += std::sin(w) * std::sin(w);
+    cc += std::cos(w) * std::cos(w);
+    sc += std::sin(w) * std::cos(w);
+    sx += std::sin(w) * samples[i];
+    cx += std::cos(w) * samples[i];
+  }
+  const double det = ss * cc - sc * sc;
+  const double a = (sx * cc - cx * sc) / det, b = (cx * ss - sx * sc) / det;
+  double rest = 0;
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    const double w = 2 * std::numbers::pi * hz * static_cast<double>(i) / rate;
+    const double e = samples[i] - a * std::sin(w) - b * std::cos(w);
+    rest += e * e;
+  }
+  const double peak = std::sqrt(a * a + b * b);
+  return {20 * std::log10(peak / 32768.0 + 1e-12),
+          10 * std::log10(rest / static_cast<double>(samples.size()) / (peak * peak / 2) + 1e-30)};
+}
+
 std::string sine_pcm(double hz, double amplitude, double seconds, double rate) {
   const auto frames = static_cast<std::size_t>(seconds * rate);
   std::string pcm(frames * 4, '\0');

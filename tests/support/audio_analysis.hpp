@@ -11,6 +11,14 @@ namespace mixmatrix::test {
 std::vector<double> channel_samples(std::string_view pcm, int channel);
 /// The peak amplitude of the sine at `hz` in `samples`, in dBFS (a Hann-windowed DFT at hz).
 double tone_dbfs(const std::vector<double>& samples, double rate, double hz);
+/// A sine fitted to samples by least squares: its peak in dBFS, and everything else (noise,
+/// distortion, aliases, breaks) against it, in dB.
+struct tone_fit {
+  double dbfs;
+  double rest_db;
+};
+/// The sine at exactly `hz` (any phase) that best fits `samples` (on the 16-bit scale).
+tone_fit fit_tone(const std::vector<double>& samples, double rate, double hz);
 /// `seconds` of a stereo sine at `hz` with a peak of `amplitude` (0..1 of full scale), as s16le.
 std::string sine_pcm(double hz, double amplitude, double seconds, double rate = 44100);
 /// `seconds` of full-range noise with no silent frame, as s16le stereo (the same for the same seed).
