@@ -47,13 +47,7 @@ TEST_CASE("Kamaelia's matrix: three ffmpeg senders, one mix, SWITCH and QUERY") 
     }
   }
   // A cold start of ffmpeg can take seconds (its libraries off the disk): wait for every sender.
-  const auto deadline = std::chrono::steady_clock::now() + 15s;
-  for (const auto& [name, hz] : inputs) {
-    while (server.command("show " + name).data.at(0).find("state=live") == std::string::npos &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(50ms);
-    }
-  }
+  for (const auto& [name, hz] : inputs) server.wait_live(name);
   tcp_client listener(mix_port);
   listener.read_for(1500ms);  // every buffer settled
 

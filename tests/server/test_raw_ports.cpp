@@ -184,11 +184,7 @@ TEST_CASE("raw ports with format: ffmpeg sends f32le mono into an input and read
     for (std::size_t i = 0; i < tone.size(); ++i) tone[i] = std::sin(2 * std::numbers::pi * 440 * static_cast<double>(i) / 44100) / 8;
     fallback = std::make_unique<paced_sender>(in_port, wire_pcm({"f32le", 1}, tone, tone));
   }
-  const auto deadline = std::chrono::steady_clock::now() + 15s;
-  while (server.command("show IN").data.at(0).find("state=live") == std::string::npos &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(50ms);
-  }
+  server.wait_live("IN");
   tcp_client raw(mix_port);
   raw.read_for(500ms);  // the jitter buffer settled
   // Under a sanitizer, stalls make the input move its level by a trim (the pitch 0.2 % off for a

@@ -132,11 +132,7 @@ TEST_CASE("raw ports at other rates: ffmpeg sends 48 kHz mono into an input and 
                         "sine=frequency=1000:sample_rate=48000", "-t", "20", "-f", "s16le", "-ac", "1",
                         "tcp://127.0.0.1:" + std::to_string(in_port)},
                        temp_dir() + "/send.log");
-  const auto deadline = std::chrono::steady_clock::now() + 15s;
-  while (server.command("show IN").data.at(0).find("state=live") == std::string::npos &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(50ms);
-  }
+  REQUIRE(server.wait_live("IN"));
   tcp_client raw(mix_port);
   raw.read_for(500ms);  // the jitter buffer settled
   const auto dir = temp_dir();

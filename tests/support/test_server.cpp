@@ -4,9 +4,9 @@
 #include <unistd.h>
 
 #include <stdexcept>
+#include <thread>
 
 #include <doctest/doctest.h>
-#include <thread>
 
 namespace mixmatrix::test {
 
@@ -68,5 +68,14 @@ int test_server::stop(int signal) {
 }
 
 std::string test_server::log() const { return read_file(log_path_); }
+
+bool test_server::wait_live(const std::string& name, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (command("show " + name).data.at(0).find("state=live") == std::string::npos) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
+}
 
 }  // namespace mixmatrix::test

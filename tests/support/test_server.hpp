@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -49,6 +50,9 @@ class test_server {
   int stop(int signal = 15);
   /// What the server has logged so far.
   std::string log() const;
+  /// Waits until input `name` shows `state=live` (a sender's first audio heard), at most `timeout`;
+  /// whether it did.
+  bool wait_live(const std::string& name, std::chrono::milliseconds timeout = std::chrono::seconds(15));
 
   std::uint16_t control_port;  ///< the control port
   std::uint16_t stream_port;   ///< the stream port
