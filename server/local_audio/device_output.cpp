@@ -1,14 +1,12 @@
 #include "server/local_audio/device_output.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
-
-#include "mixer/kernels.hpp"
 
 namespace mixmatrix::server {
 namespace {
-constexpr std::size_t piece_frames = 256;  // the resampler's output, a piece of a callback at a time
-constexpr double max_ratio = 1.01;
+constexpr double max_ratio = 1.01;  // beyond what the drift loop ever asks
 }  // namespace
 
 device_output::device_output(std::shared_ptr<mixer::channel> ch, const std::string& device, std::uint32_t rate)
@@ -20,12 +18,8 @@ device_output::device_output(std::shared_ptr<mixer::channel> ch, const std::stri
       // 20 ms of cushion beyond a callback's worth, and 100 ms of slack before whole blocks are skipped.
       margin_blocks_(std::max<std::size_t>(2, rate / 50 / (block_.size() / 4))),
       slack_blocks_(std::max<std::size_t>(4, rate / 10 / (block_.size() / 4))),
-      resampler_(mixer::resample_filter::for_ratio(1.0), piece_frames, max_ratio),
-      // Errors within 1.5 ms are none: a card on the engine's own clock keeps every bit.
-      loop_(rate, 0.5, 0.0015 * rate),
-      staging_(2 * (piece_frames + 64)),
-      resampled_(2 * piece_frames),
-      rate_(rate),
+      reader_(max_ratio),
+      follower_(rate),
       pace_(rate),
       stream_(device, rate, &device_output::fill, this) {
   stream_.start();
@@ -49,25 +43,11 @@ void device_output::fill(std::span<std::byte> out, void* user) {
   // The level before this callback: whole blocks waiting, the rest of the current one, and what
   // the resampler holds past its position.
   const double level = static_cast<double>(self->cursor_.behind() * (block_bytes / 4) + (block_bytes - self->played_) / 4) +
-                       self->resampler_.ahead();
-  self->watch_level(level, out.size() / 4);
-  auto samples = std::span(reinterpret_cast<std::int16_t*>(out.data()), out.size() / 2);
-  while (!samples.empty()) {
-    const std::size_t n = std::min(samples.size(), 2 * piece_frames);
-    self->play(samples.first(n), callback_blocks);
-    samples = samples.subspan(n);
-  }
-}
-
-void device_output::play(std::span<std::int16_t> out, std::size_t callback_blocks) {
-  const double ratio = loop_.ratio();
-  auto out_floats = std::span(resampled_).first(out.size());
-  const std::size_t need = resampler_.needed(out.size() / 2, ratio);
-  auto in = std::span(staging_).first(2 * need);
-  take(in, callback_blocks);
-  resampler_.append(in);
-  resampler_.produce(out_floats, ratio);
-  mixer::kernels().float_to_s16(out_floats.data(), out.data(), out.size());
+                       self->reader_.ahead();
+  self->follower_.observe(level, out.size() / 4);
+  self->drift_shown_.store(self->follower_.drift_ppm(), std::memory_order_relaxed);
+  const auto samples = std::span(reinterpret_cast<std::int16_t*>(out.data()), out.size() / 2);
+  self->reader_.read(samples, self->follower_.ratio(), [&](std::span<std::int16_t> in) { self->take(in, callback_blocks); });
 }
 
 void device_output::take(std::span<std::int16_t> frames, std::size_t callback_blocks) {
@@ -82,31 +62,10 @@ void device_output::take(std::span<std::int16_t> frames, std::size_t callback_bl
   }
 }
 
-// A skip or a repeat (a stall of the card or of the engine) moved the level by whole blocks: what the
-// loop learnt no longer holds, and a loop left running would chase the jump to its limit.
+// A skip or a repeat (a stall of the card or of the engine) moved the level by whole blocks.
 void device_output::restart_loop() {
-  loop_.reset();
-  setpoint_ = -1.0;
-  window_sum_ = 0.0;
-  window_callbacks_ = window_frames_ = 0;
+  follower_.restart();
   drift_shown_.store(0.0, std::memory_order_relaxed);
-}
-
-void device_output::watch_level(double level, std::size_t frames) {
-  window_sum_ += level;
-  ++window_callbacks_;
-  window_frames_ += frames;
-  if (window_frames_ < rate_ / 2) return;
-  const double mean = window_sum_ / static_cast<double>(window_callbacks_);
-  window_sum_ = 0.0;
-  window_callbacks_ = window_frames_ = 0;
-  if (setpoint_ < 0.0) {
-    setpoint_ = mean;  // where it settled after the start
-    return;
-  }
-  // Positive: blocks pile up, the card runs slow against the engine.
-  loop_.update(mean - setpoint_);
-  drift_shown_.store(loop_.offset() * 1e6, std::memory_order_relaxed);
 }
 
 void device_output::next_block(std::size_t callback_blocks) {

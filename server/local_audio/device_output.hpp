@@ -10,8 +10,8 @@
 #include "audio_io/sound_device.hpp"
 #include "mixer/block_cursor.hpp"
 #include "mixer/channel.hpp"
-#include "mixer/drift_loop.hpp"
-#include "mixer/resampler.hpp"
+#include "mixer/level_follower.hpp"
+#include "mixer/resampling_reader.hpp"
 
 namespace mixmatrix::server {
 
@@ -46,10 +46,8 @@ class device_output {
 
  private:
   static void fill(std::span<std::byte> out, void* self);
-  void play(std::span<std::int16_t> out, std::size_t callback_blocks);
   void take(std::span<std::int16_t> frames, std::size_t callback_blocks);
   void next_block(std::size_t callback_blocks);
-  void watch_level(double level, std::size_t frames);
   void restart_loop();
 
   std::shared_ptr<mixer::channel> channel_;
@@ -59,16 +57,9 @@ class device_output {
   std::size_t margin_blocks_;  // kept between the engine and the card beyond a callback's worth
   std::size_t slack_blocks_;   // how much further behind the card may fall before blocks are skipped
   bool primed_ = false;
-  mixer::resampler resampler_;
-  mixer::drift_loop loop_;
-  std::vector<std::int16_t> staging_;  // frames on their way into the resampler
-  std::vector<float> resampled_;       // a piece of the callback's output
-  std::uint32_t rate_;
+  mixer::resampling_reader reader_;
+  mixer::level_follower follower_;
   audio_io::device_pace pace_;
-  double window_sum_ = 0.0;  // of the levels seen in the window, frames
-  std::size_t window_callbacks_ = 0;
-  std::size_t window_frames_ = 0;
-  double setpoint_ = -1.0;   // the level held, frames (negative: not measured yet)
   std::atomic<double> drift_shown_{0.0};
   std::atomic<std::uint64_t> frames_{0};
   std::atomic<std::uint64_t> skips_{0};
