@@ -4,6 +4,9 @@
 #include <cmath>
 
 namespace mixmatrix::mixer {
+namespace {
+constexpr std::size_t min_seconds_to_forget_one = 5;
+}  // namespace
 
 void arrival_meter::reset() {
   started_ = false;
@@ -37,7 +40,11 @@ double arrival_meter::longest() const {
 }
 
 double arrival_meter::needed() const {
+  // The largest need of the seconds that count, and the next: once there are a few, one second
+  // alone (a stall) is no jitter to size for, and is not kept for thirty seconds.
   double need = 0.0;
+  double next = 0.0;
+  std::size_t counted = 0;
   long newest = -1;
   for (const bucket& b : buckets_) newest = std::max(newest, b.second);
   for (const bucket& b : buckets_) {
@@ -45,9 +52,12 @@ double arrival_meter::needed() const {
     // Far more than real time: unpaced, TCP held it back (the newest second so far as it went).
     const double span = b.second == newest ? std::max(0.1, latest_ - start_ - static_cast<double>(b.second)) : 1.0;
     if (b.bytes > 1.5 * rate_ * span + b.longest * rate_) continue;
-    need = std::max(need, b.longest + (b.latest - b.earliest));
+    const double here = b.longest + (b.latest - b.earliest);
+    next = std::max(next, std::min(need, here));
+    need = std::max(need, here);
+    ++counted;
   }
-  return need;
+  return counted >= min_seconds_to_forget_one ? next : need;
 }
 
 }  // namespace mixmatrix::mixer

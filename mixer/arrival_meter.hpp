@@ -22,7 +22,8 @@ class arrival_meter {
   /// `bytes` arrived at `now` (seconds, any epoch, never decreasing).
   void arrived(std::size_t bytes, double now);
   /// Seconds of buffer a steady reader needs: the longest read plus the arrival spread, over the
-  /// buckets that count; 0 before anything arrived.
+  /// buckets that count, but for the worst one once five count (one stall is not jitter); 0 before
+  /// anything arrived.
   double needed() const;
   /// Seconds since the first arrival.
   double observed() const { return started_ ? latest_ - start_ : 0.0; }

@@ -19,17 +19,21 @@ void drift_loop::reset() {
   bandwidth_ = widest;
   offset_ = 0.0;
   ratio_ = 1.0;
+  settled_error_ = 0.0;
 }
 
 double drift_loop::update(double error) {
-  // The deadband only keeps a clock that matches ours from being followed at all; once following,
-  // the whole error counts, so the level comes back to its setpoint and the estimate converges.
+  // The deadband only keeps a clock that matches ours from being followed at all, judged on the
+  // error's recent mean (a drift persists, noise averages out); once following, the whole error
+  // counts, so the level comes back to its setpoint and the estimate converges.
   const bool following = ratio_ != 1.0;
-  const double beyond = following ? error : std::abs(error) <= deadband_ ? 0.0 : error - std::copysign(deadband_, error);
-  // Narrow while the level holds; open wide again when it strays far (a new offset to find).
+  settled_error_ += 0.25 * (error - settled_error_);
+  const double beyond = following ? error : std::abs(settled_error_) <= deadband_ ? 0.0 : error;
+  // Narrow while the level holds, once following; open wide again when it strays far (a new
+  // offset to find).
   if (std::abs(error) > 3 * deadband_) {
     bandwidth_ = widest;
-  } else if (std::abs(error) < 2 * deadband_) {
+  } else if (following && std::abs(error) < 2 * deadband_) {
     bandwidth_ = std::max(narrowest, bandwidth_ * 0.95);
   }
   // The level moves by rate * (offset - correction) frames a second: a second-order loop with

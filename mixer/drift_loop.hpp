@@ -5,7 +5,8 @@ namespace mixmatrix::mixer {
 /// The control loop that follows a foreign clock: from a buffer level's error (its mean over a
 /// window, less its setpoint) it estimates the other clock's offset and sets the ratio a resampler
 /// reads at, so that the level holds its setpoint. A PI loop with a deadband until it first acts
-/// (an error within it changes nothing, so a clock that matches ours leaves the ratio at exactly 1),
+/// (while the error's recent mean is within it nothing changes, so a clock that matches ours leaves
+/// the ratio at exactly 1),
 /// and whose bandwidth
 /// starts wide to lock within seconds and narrows while locked, for a steady ratio and a precise
 /// estimate, as PipeWire's DLL does. Pure arithmetic: no allocation, no clock of its own.
@@ -17,6 +18,8 @@ class drift_loop {
 
   /// Forgets the other clock: ratio 1, no estimate, the bandwidth wide again.
   void reset();
+  /// Errors within `deadband` frames are none from now on (the level's noise changed).
+  void set_deadband(double deadband) { deadband_ = deadband; }
   /// One window's error in frames (positive: the level is above its setpoint, the other clock runs
   /// fast); returns the ratio for the next window: input frames read per output frame.
   double update(double error);
@@ -33,6 +36,7 @@ class drift_loop {
   double bandwidth_;  // the loop's natural frequency, rad/s
   double offset_ = 0.0;
   double ratio_ = 1.0;
+  double settled_error_ = 0.0;  // the error's recent mean, for the deadband
 };
 
 }  // namespace mixmatrix::mixer

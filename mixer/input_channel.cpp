@@ -14,6 +14,7 @@ static_assert(std::endian::native == std::endian::little, "the wire format is li
 namespace {
 constexpr double max_ratio = 1.01;  // beyond what the drift loop and a trim ever ask
 constexpr double trim_rate = 0.002;  // a level moved by 2 ms a second
+constexpr std::size_t noise_windows = 4;  // judged before the loop acts (2 s)
 
 double window_seconds(const engine_config& config) {
   return static_cast<double>(std::max<std::size_t>(1, config.rate / 2 / config.block_frames) * config.block_frames) /
@@ -67,6 +68,7 @@ void input_channel::attach_sender(std::string peer) {
   arrivals_.reset();
   needed_bytes_.store(0, std::memory_order_relaxed);
   packet_frames_.store(0, std::memory_order_relaxed);
+  spread_frames_.store(0, std::memory_order_relaxed);
   senders_.fetch_add(1, std::memory_order_relaxed);
   sender_.store(true, std::memory_order_release);
 }
@@ -86,6 +88,8 @@ void input_channel::note_arrival(std::size_t bytes, double now) {
   const std::size_t needed = static_cast<std::size_t>(std::ceil(frames)) * bytes_per_frame;
   needed_bytes_.store(std::min(needed, max_target_bytes_), std::memory_order_relaxed);
   packet_frames_.store(static_cast<std::size_t>(arrivals_.longest() * rate_), std::memory_order_relaxed);
+  spread_frames_.store(static_cast<std::size_t>(std::max(0.0, arrivals_.needed() - arrivals_.longest()) * rate_),
+                       std::memory_order_relaxed);
 }
 
 std::size_t input_channel::target_bytes() const {
@@ -119,6 +123,7 @@ void input_channel::render_network(std::span<std::int16_t> block) {
     resampling_ = false;
     held_frames_.store(0, std::memory_order_relaxed);
     trim_to_ = -1.0;
+    noise_ = 0.0;
     ratio_shown_.store(1.0, std::memory_order_relaxed);
     drift_shown_.store(0.0, std::memory_order_relaxed);
   }
@@ -248,28 +253,41 @@ void input_channel::watch_level(double level) {
   const bool streaming = received * 10 >= real_time * 9 && received * 10 <= real_time * 11;
   if (held_back || !streaming) return;
   // The mean level a steady sender's packets give after joining at the target lies between the
-  // target less half a packet and a block and a packet above that: the level held is the one it
+  // target less half a packet and half the arrivals' spread (joining happens as a packet lands,
+  // late ones drag the mean down) and a block and a packet above that: the level held is the one it
   // joined at, brought into that band (and moved with it as the target changes), by a trim rather
   // than by the loop, which only follows the sender's clock.
   const double packet = static_cast<double>(packet_frames_.load(std::memory_order_relaxed));
-  const double low = std::max(target - packet / 2, block_frames);
+  const double spread = static_cast<double>(spread_frames_.load(std::memory_order_relaxed));
+  const double low = std::max(target - packet / 2 - spread / 2, block_frames);
   const double high = low + packet + block_frames;
   if (setpoint_ < 0.0) {
     // The first window judged only measures: one window of a burst that happened to trickle in at
     // about real time proves no pace, and is no excess to skip.
     setpoint_ = mean;
+    last_error_ = 0.0;
+    windows_judged_ = 0;
     return;
   }
   double error = mean - setpoint_;
+  // How much a window's mean wanders by itself (a drift moves it well under a deadband a window):
+  // a sender with heavy jitter gets a deadband and a jump threshold that wide, so its noise is
+  // neither followed as drift nor mistaken for jumps that would reset the level held. One outlier
+  // (a stall) moves the estimate a little only.
+  const double change = std::abs(error - last_error_);
+  noise_ += 0.1 * (std::min(change, 4.0 * noise_ + deadband_) - noise_);
+  const double deadband = std::max(deadband_, 3.0 * noise_);  // some 2.7 times the noise's deviation
+  loop_.set_deadband(deadband);
   const double excess = mean - std::min(setpoint_, high);
   skipping_ = excess > std::max(2 * block_frames, 0.03 * rate_) || (skipping_ && excess > block_frames / 2);
   if (skipping_) {
     // Gross excess, a burst after a stall: skipped, a block a window, down into the band.
     skip_bytes_ = static_cast<std::size_t>(std::min(excess, block_frames)) * bytes_per_frame;
     setpoint_ = std::min(setpoint_, high);
+    last_error_ = mean - setpoint_;
     return;
   }
-  if (std::abs(error) > 3 * deadband_) {
+  if (std::abs(error) > 3 * deadband) {
     // A jump, not a drift (which moves the level well under a deadband a window): trimmed.
     if (trim_to_ < 0.0) trim_to_ = setpoint_;
     setpoint_ = mean;
@@ -278,7 +296,15 @@ void input_channel::watch_level(double level) {
   // A level below the band is raised whatever it costs; one above it is lowered only once the
   // input is resampled anyway (a sender on our clock keeps its latency and its bits).
   const double goal = std::clamp(trim_to_ < 0.0 ? setpoint_ : trim_to_, low, resampling_ ? high : setpoint_);
-  if (std::abs(goal - setpoint_) > deadband_) trim_to_ = goal;
+  if (std::abs(goal - setpoint_) > deadband) trim_to_ = goal;
+  // The loop acts once the noise is known: before, a noisy sender's first errors would pass for
+  // drift. Meanwhile the level held is their mean, not one window's.
+  if (++windows_judged_ < noise_windows && !resampling_) {
+    if (trim_to_ < 0.0) setpoint_ += error / static_cast<double>(windows_judged_ + 1);
+    last_error_ = mean - setpoint_;
+    return;
+  }
+  last_error_ = error;
   loop_.update(error);
   drift_shown_.store(loop_.offset() * 1e6, std::memory_order_relaxed);
 }

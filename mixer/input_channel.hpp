@@ -97,13 +97,17 @@ class input_channel : public channel {
   arrival_meter arrivals_;                     // the sender's thread
   std::atomic<std::size_t> needed_bytes_{0};   // what the arrivals need
   std::atomic<std::size_t> packet_frames_{0};  // the longest of them
+  std::atomic<std::size_t> spread_frames_{0};  // of their lateness
   std::unique_ptr<byte_ring> ring_;
   std::vector<std::int16_t> scratch_;  // what is read, with the frames skipped with it
   std::vector<std::int16_t> staging_;  // what the resampler is given
   std::vector<float> resampled_;       // a block from the resampler
   std::vector<std::int16_t> history_;  // the last frames played, for a resampler to continue
   std::unique_ptr<resampler> resampler_;
-  double deadband_;  // frames of error the loop ignores
+  double deadband_;  // frames of error the loop ignores, at least: more when the level is noisy
+  double noise_ = 0.0;       // the mean change of the error from one window to the next, frames
+  double last_error_ = 0.0;  // the last window's
+  std::size_t windows_judged_ = 0;  // since the level held was measured
   drift_loop loop_;
   bool resampling_ = false;               // the ratio has left 1 since the sender came
   double setpoint_ = -1.0;                // the mean level held, frames (negative: not measured yet)

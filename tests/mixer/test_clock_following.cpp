@@ -202,3 +202,21 @@ TEST_CASE("a followed sender that leaves plays out its last frames, and the next
   CHECK(sim.input.counters().underruns == 0);
   CHECK(sim.input.ratio() == 1.0);
 }
+
+TEST_CASE("heavy jitter (packets up to 40 ms late) is no drift: an offset is still followed, and our own clock is not resampled") {
+  for (const double ppm : {500.0, -500.0, 0.0}) {
+    INFO(ppm << " ppm");
+    simulation sim(ppm, 441, 40.0, 3);
+    const double worst = sim.run(120.0);
+    MESSAGE(ppm << " ppm: drift_ppm " << sim.input.drift_ppm() << ", ratio " << sim.input.ratio() << ", target "
+                << sim.input.target_ms() << " ms, underruns " << sim.input.counters().underruns.load() << ", skipped "
+                << sim.input.counters().skipped_frames.load());
+    CHECK(worst < 16.0);
+    CHECK(sim.input.counters().skipped_frames == 0);
+    if (ppm == 0.0) {
+      CHECK(sim.input.ratio() == 1.0);
+    } else {
+      CHECK(sim.input.drift_ppm() == doctest::Approx(ppm).epsilon(0.10));
+    }
+  }
+}
