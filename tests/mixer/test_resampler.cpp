@@ -118,9 +118,9 @@ TEST_CASE("44.1 kHz to 48 kHz keeps the band flat to 20 kHz") {
   }
 }
 
-TEST_CASE("drift correction at +-1000 ppm is a clean change of rate") {
+TEST_CASE("drift correction at +-1000 ppm is a clean change of rate, to 18 kHz") {
   for (const double ratio : {1.001, 0.999, 1.0001}) {
-    for (const double hz : {1000.0, 10000.0}) {
+    for (const double hz : {1000.0, 10000.0, 18000.0}) {
       INFO("ratio " << ratio << ", " << hz << " Hz");
       const fit f = fit_sine(convert(sine(hz, 44100, 44100), ratio), hz * ratio, 44100);
       CHECK(std::abs(f.gain_db) < 0.1);
