@@ -12,6 +12,9 @@ void level_follower::observe(double level, std::size_t frames) {
   const double mean = sum_ / static_cast<double>(callbacks_);
   sum_ = 0.0;
   callbacks_ = frames_ = 0;
+  // A device keeps filling its own buffers for a while after it starts: the level held is the one
+  // of the third window.
+  if (++windows_ < 3) return;
   if (setpoint_ < 0.0) {
     setpoint_ = mean;  // where it settled after the start
     return;
@@ -22,6 +25,7 @@ void level_follower::observe(double level, std::size_t frames) {
 void level_follower::restart() {
   loop_.reset();
   setpoint_ = -1.0;
+  windows_ = 0;
   sum_ = 0.0;
   callbacks_ = frames_ = 0;
 }

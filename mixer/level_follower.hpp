@@ -8,7 +8,7 @@
 namespace mixmatrix::mixer {
 
 /// Follows a sound card's clock from the level of the buffer its callbacks read: the mean level
-/// over windows of half a second, held where the first window after a (re)start found it, is the
+/// over windows of half a second, held where the third window after a (re)start found it, is the
 /// error a drift_loop turns into the ratio a resampler reads the buffer at. Errors within 1.5 ms are
 /// none, so a card on the stream's own clock keeps every bit. Pure arithmetic, for the audio thread.
 class level_follower {
@@ -35,6 +35,7 @@ class level_follower {
   std::size_t callbacks_ = 0;
   std::size_t frames_ = 0;
   double setpoint_ = -1.0;  // the level held, frames (negative: not measured yet)
+  std::size_t windows_ = 0;  // since the start
 };
 
 }  // namespace mixmatrix::mixer

@@ -37,6 +37,11 @@ void device_output::fill(std::span<std::byte> out, void* user) {
       std::fill(out.begin(), out.end(), std::byte{0});
       return;
     }
+    // What the engine published while the device settled is no backlog of the card's, but a device
+    // that has just settled may still take bursts: it starts with half the slack as a cushion above
+    // the margin, well below where blocks are skipped, and nothing is counted as skipped.
+    const std::uint64_t start = callback_blocks + self->margin_blocks_ + self->slack_blocks_ / 2;
+    if (const std::uint64_t behind = self->cursor_.behind(); behind > start) self->cursor_.skip(behind - start);
     self->primed_ = true;
   }
   self->frames_.fetch_add(out.size() / 4, std::memory_order_relaxed);
