@@ -142,7 +142,6 @@ void play_on_card(double ppm) {
   if (sanitized_build) return;
   CHECK(playing.find(" skips=0 repeats=0 ") != std::string::npos);
   // Positive when the card runs slow: the engine's blocks pile up and are read faster.
-  // Positive when the card runs slow: the engine's blocks pile up and are read faster.
   CHECK(field(playing, "drift_ppm") == doctest::Approx(-ppm).epsilon(0.4));
   CHECK(longest_silence_frames(span) <= 1);
   // Up to its last 10 ms: the filter's ringing where the tone stops is no break.
