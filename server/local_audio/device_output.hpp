@@ -17,11 +17,11 @@ namespace mixmatrix::server {
 
 /// Plays one channel on a sound device through PortAudio. The audio callback reads the channel's
 /// published blocks with a block_cursor (no lock, no allocation) a callback's worth and 20 ms behind
-/// the engine, from the first callback at which the device keeps real time (audio_io::device_pace). The card's clock and the engine's differ: a drift_loop on that distance (its mean
-/// over half a second, held where it settled after the start) follows the card's clock and a
-/// resampler reads the blocks at the loop's ratio, bit for bit while the ratio is exactly 1. Only
-/// when the card falls grossly behind (a stall) are whole blocks skipped, and only when it finds
-/// no new block is the last one repeated; both are counted.
+/// the engine, from the first callback at which the device keeps real time (audio_io::device_pace).
+/// The card's clock and the engine's differ: a level_follower on that distance follows the card's
+/// clock and a resampling_reader reads the blocks at its ratio, bit for bit while the ratio is
+/// exactly 1. Only when the card falls grossly behind (a stall) are whole blocks skipped, and only
+/// when it finds no new block is the last one repeated; both are counted.
 class device_output {
  public:
   /// Opens `device` (see audio_io::output_stream) and starts playing `ch` from its next block;
