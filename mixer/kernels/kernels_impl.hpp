@@ -259,11 +259,12 @@ channel_levels measure(const float* in, std::size_t samples) {
 // One output frame per step of `step` input frames from `position`: a dot product of the taps
 // around it with the filter phase interpolated linearly between the two nearest table rows.
 // Lanes alternate channels, as the samples and the table's duplicated coefficients do.
+// resample_frames takes any ratio, a frame at a time, summing the taps across lanes.
 template <class V>
-double resample(const float* in, const float* table, std::size_t taps, std::size_t phases, double position,
-                double step, float* out, std::size_t frames) {
+void resample_frames(const float* in, const float* table, std::size_t taps, std::size_t phases, double position,
+                     double step, float* out, std::size_t from, std::size_t to) {
   const std::size_t row = 4 * taps;  // a phase's coefficients, then their differences to the next
-  for (std::size_t n = 0; n < frames; ++n) {
+  for (std::size_t n = from; n < to; ++n) {
     const double at = position + static_cast<double>(n) * step;
     const auto whole = static_cast<std::size_t>(at);
     const double phase = (at - static_cast<double>(whole)) * static_cast<double>(phases);
@@ -291,6 +292,81 @@ double resample(const float* in, const float* table, std::size_t taps, std::size
     out[2 * n] = left;
     out[2 * n + 1] = right;
   }
+}
+
+// The frames of a drift ratio (within 0.2 % of 1), eight at a time, without a sum across lanes:
+// their positions are consecutive frames plus fractions that differ by (t - 4) * (step - 1), so
+// frame t is the filter of the group's middle phase applied to the input from t on, plus that
+// difference times the filter's slope in the phase, both sums running down the lanes. This is
+// resample_frames' linear interpolation between phases exactly while the group stays within one
+// phase's row (and its extension past the row otherwise: within 1e-3 at 0.2 %, below -84 dB at
+// 18 kHz and 1000 ppm). False (and nothing written) when a frame would not read the input
+// resample_frames reads: the frame-at-a-time path then takes the group.
+constexpr std::size_t drift_group = 8;
+constexpr std::size_t drift_group_taps = 64;  // the most the group path takes
+
+template <class V>
+bool resample_group(const float* in, const float* table, std::size_t taps, std::size_t phases, double position,
+                    double step, float* out, std::size_t n) {
+  constexpr std::size_t vectors = 2 * drift_group / V::width;
+  constexpr std::size_t middle = drift_group / 2;
+  const double drift = step - 1.0;
+  const double at = position + static_cast<double>(n + middle) * step;
+  const auto whole = static_cast<std::size_t>(at);
+  const double fraction = at - static_cast<double>(whole);
+  // The group's first and last frames must read what resample_frames would (and needed() sized):
+  // computed as it computes them, not from the middle, whose rounding may differ.
+  const auto first_whole = static_cast<std::size_t>(position + static_cast<double>(n) * step);
+  const auto last_whole = static_cast<std::size_t>(position + static_cast<double>(n + drift_group - 1) * step);
+  if (first_whole + middle != whole || last_whole != whole + (drift_group - 1 - middle)) return false;
+  const double phase = fraction * static_cast<double>(phases);
+  const auto j = static_cast<std::size_t>(phase);
+  const float* h = table + j * 4 * taps;
+  const float* d = h + 2 * taps;
+  // The row at the middle's phase, and its slope per frame of fraction.
+  float coefficient[2 * drift_group_taps];
+  float slope[2 * drift_group_taps];
+  const auto weight = V::set1(static_cast<float>(phase - static_cast<double>(j)));
+  const auto per_fraction = V::set1(static_cast<float>(phases));
+  for (std::size_t k = 0; k < 2 * taps; k += V::width) {
+    V::store(coefficient + k, V::madd(weight, V::load(d + k), V::load(h + k)));
+    V::store(slope + k, V::mul(per_fraction, V::load(d + k)));
+  }
+  typename V::f sum[vectors];
+  typename V::f tilt[vectors];
+  for (std::size_t v = 0; v < vectors; ++v) sum[v] = tilt[v] = V::set1(0.0f);
+  const float* x = in + 2 * (whole - middle + 1 - taps / 2);
+  for (std::size_t k = 0; k < taps; ++k) {
+    const auto h_k = V::set1(coefficient[2 * k]);
+    const auto s_k = V::set1(slope[2 * k]);
+    for (std::size_t v = 0; v < vectors; ++v) {
+      const auto frames = V::load(x + 2 * k + v * V::width);
+      sum[v] = V::madd(h_k, frames, sum[v]);
+      tilt[v] = V::madd(s_k, frames, tilt[v]);
+    }
+  }
+  // Lane by lane, its frame's fraction less the middle's.
+  const auto drift_lanes = V::set1(static_cast<float>(drift));
+  for (std::size_t v = 0; v < vectors; ++v) {
+    const float first = static_cast<float>(v * V::width / 2) - static_cast<float>(middle) - 1.0f;
+    const auto offset = V::mul(V::add(V::lane_offsets(), V::set1(first)), drift_lanes);
+    V::store(out + 2 * n + v * V::width, V::madd(offset, tilt[v], sum[v]));
+  }
+  return true;
+}
+
+template <class V>
+double resample(const float* in, const float* table, std::size_t taps, std::size_t phases, double position,
+                double step, float* out, std::size_t frames) {
+  std::size_t n = 0;
+  if (step > 0.998 && step < 1.002 && taps <= drift_group_taps && (2 * taps) % V::width == 0) {
+    for (; n + drift_group <= frames; n += drift_group) {
+      if (!resample_group<V>(in, table, taps, phases, position, step, out, n)) {
+        resample_frames<V>(in, table, taps, phases, position, step, out, n, n + drift_group);
+      }
+    }
+  }
+  resample_frames<V>(in, table, taps, phases, position, step, out, n, frames);
   return position + static_cast<double>(frames) * step;
 }
 

@@ -98,6 +98,34 @@ TEST_CASE("every kernel set resamples as the scalar reference does, within float
   }
 }
 
+TEST_CASE("drift ratios taken eight frames at a time give what one at a time gives, and read only what needed() sized") {
+  constexpr std::size_t frames = 256;
+  for (const std::uint32_t taps : {32u, 64u}) {
+    const resample_filter filter(taps, 1.0);
+    const double lead = taps / 2 - 1;  // where a restart puts the position
+    for (const double step : {0.998, 0.9995, 0.99999, 1.00001, 1.0005, 1.002}) {
+      for (const double start : {lead, lead + 0.25, lead + 0.999}) {
+        // The input a resampler holds at `start`: the taps' lead before it, and exactly what the
+        // block's last frame reads after it (a vector of that size, so ASan sees any read past it).
+        const auto end = static_cast<std::size_t>(start + static_cast<double>(frames - 1) * step) + taps / 2 + 1;
+        std::vector<float> in(2 * end);
+        for (std::size_t i = 0; i < in.size(); ++i) in[i] = static_cast<float>(std::sin(0.37 * static_cast<double>(i)) * 0.8);
+        for (const kernel_set* k : available_kernels()) {
+          INFO("kernel set " << k->name << ", " << taps << " taps, step " << step << ", from " << start);
+          std::vector<float> group(2 * frames), single(2 * frames);
+          k->resample(in.data(), filter.table(), taps, filter.phases(), start, step, group.data(), frames);
+          // Fewer frames than a group: one at a time.
+          for (std::size_t n = 0; n < frames; ++n) {
+            k->resample(in.data(), filter.table(), taps, filter.phases(), start + static_cast<double>(n) * step, step,
+                        single.data() + 2 * n, 1);
+          }
+          for (std::size_t i = 0; i < group.size(); ++i) REQUIRE(std::abs(group[i] - single[i]) < 1e-3f);
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("48 kHz to 44.1 kHz and back: passband within 0.1 dB, everything else below -80 dB") {
   for (const double hz : {1000.0, 15000.0}) {
     INFO(hz << " Hz");
