@@ -1,5 +1,6 @@
 // The command core's crosspoint changes as the engine hears them (route, unroute, gain, mute, mix
 // on/off, SWITCH), its crosspoint queries (QUERY, meters, stats) and salvos.
+#include <algorithm>
 #include <doctest/doctest.h>
 
 #include <regex>
@@ -373,4 +374,26 @@ TEST_CASE("core: a salvo belongs to its connection: others' changes run at once"
   CHECK(reply_of(rig.run("commit", other)) == "ERR 409 no salvo begun");
   CHECK(rig.lines_of("QUERY M A") == strings{"ON"});
   CHECK(rig.reply("commit") == "OK committed 0");
+}
+
+TEST_CASE("core: graph is the scene as DOT: inputs as ellipses, mixes as boxes (grey when off), routes as edges") {
+  core_rig rig;
+  CHECK(rig.reply("input add A tone 440") == "OK");
+  CHECK(rig.reply("mix add M") == "OK");
+  CHECK(rig.reply("mix add OFF") == "OK");
+  CHECK(rig.reply("mix off OFF") == "OK");
+  CHECK(rig.reply("route M A -6") == "OK");
+  CHECK(rig.reply("route OFF M") == "OK");
+  CHECK(rig.reply("mute OFF M") == "OK");
+  const auto dot = rig.lines_of("graph");
+  REQUIRE(dot.size() >= 2);
+  CHECK(dot.front() == "digraph mixmatrix {");
+  CHECK(dot.back() == "}");
+  const auto has = [&](const std::string& line) { return std::find(dot.begin(), dot.end(), line) != dot.end(); };
+  CHECK(has("  \"A\" [shape=ellipse];"));
+  CHECK(has("  \"M\" [shape=box];"));
+  CHECK(has("  \"OFF\" [shape=box, color=grey, fontcolor=grey];"));
+  CHECK(has("  \"A\" -> \"M\" [label=\"-6.00 dB\"];"));
+  CHECK(has("  \"M\" -> \"OFF\" [label=\"0.00 dB\", style=dashed];"));
+  CHECK(dot.size() == 3 + 3 + 2 + 1);  // header, three channels, two routes, the close
 }
