@@ -24,11 +24,14 @@ class level_follower {
 
   /// Input frames to read per output frame.
   double ratio() const { return loop_.ratio(); }
-  /// The card's clock offset as estimated, ppm (positive: the card runs slow, so the buffer fills
-  /// and is read faster).
-  double drift_ppm() const { return loop_.offset() * 1e6; }
+  /// The card's clock offset, ppm (positive: the card runs slow, so the buffer fills and is read
+  /// faster): measured over the last half minute as frames that arrived per frame played, so a
+  /// loop still settling (its estimate swings past the offset) does not misreport it.
+  double drift_ppm() const;
 
  private:
+  void close_window();
+
   std::uint32_t rate_;
   drift_loop loop_;
   double sum_ = 0.0;  // of the levels seen in the window, frames
@@ -36,6 +39,16 @@ class level_follower {
   std::size_t frames_ = 0;
   double setpoint_ = -1.0;  // the level held, frames (negative: not measured yet)
   std::size_t windows_ = 0;  // since the start
+
+  // A least-squares line, its points weighted down as they age, through (frames played, frames
+  // arrived less played) at the end of every window since the setpoint; both counted since the
+  // start. Arrived = read + the level.
+  struct line_fit {
+    double weight, x, y, xx, xy;
+  };
+  line_fit fit_{};
+  double played_ = 0.0;
+  double read_ = 0.0;
 };
 
 }  // namespace mixmatrix::mixer

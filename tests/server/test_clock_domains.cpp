@@ -165,9 +165,9 @@ void mixplay_on_card(double ppm) {
   REQUIRE(server.command("mix add M").ok());
   REQUIRE(server.command("route M T").ok());
   const std::string command = "ALSA_CONFIG_PATH=" + paced_card_alsa_config(dir, ppm) + " " MIXPLAY_PATH
-                              " M --seconds 20 --server 127.0.0.1:" + std::to_string(server.stream_port) +
+                              " M --seconds 30 --server 127.0.0.1:" + std::to_string(server.stream_port) +
                               " > " + dir + "/play.txt 2>&1";
-  REQUIRE(run_shell(command, 40s) == 0);
+  REQUIRE(run_shell(command, 50s) == 0);
   const std::string summary = read_file(dir + "/play.txt");
   MESSAGE(summary);
   const std::string span = sound_span(read_file(dir + "/card.raw"));
@@ -176,7 +176,9 @@ void mixplay_on_card(double ppm) {
   CHECK(summary.find("mixplay: 0 underruns, ") != std::string::npos);
   const auto at = summary.find("followed at ");
   REQUIRE(at != std::string::npos);
-  CHECK(std::stod(summary.substr(at + 12)) == doctest::Approx(-ppm).epsilon(0.4));
+  // Measured from a level that jumps with the network's and the card's bursts: 30 s give it to
+  // within half (the play test, whose level is the engine's, within a few ppm).
+  CHECK(std::stod(summary.substr(at + 12)) == doctest::Approx(-ppm).epsilon(0.5));
   CHECK(longest_silence_frames(span) <= 1);
   // Up to its last 10 ms: the filter's ringing where the tone stops is no break.
   CHECK(worst_break(span.substr(0, span.size() - 441 * 4), 1000) < 200.0);
