@@ -1,7 +1,12 @@
 #include "protocol/channel_parser.hpp"
 
+#include <array>
 #include <string_view>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "protocol/host_port.hpp"
 #include "protocol/stream_format.hpp"
 #include "protocol/values.hpp"
 
@@ -65,6 +70,46 @@ result<command> parse_add_input(word_cursor& c) {
   return input;
 }
 
+// `ADDR:PORT [format L16|L24] [ptime MS] [ttl N] [pt N]` after the keyword rtp.
+result<rtp_target> take_rtp_target(word_cursor& c) {
+  const auto where = parse_host_port(c.take());
+  std::array<unsigned char, sizeof(in6_addr)> numeric{};
+  if (!where || !where->port || *where->port == 0 ||
+      (inet_pton(AF_INET, where->host.c_str(), numeric.data()) != 1 &&
+       inet_pton(AF_INET6, where->host.c_str(), numeric.data()) != 1)) {
+    return failure{code::bad_request, "rtp needs a numeric ADDR:PORT (IPv4, or [IPv6]:PORT)"};
+  }
+  rtp_target t;
+  t.address = where->host;
+  t.port = *where->port;
+  while (c.left() >= 2) {
+    if (c.take_keyword("format")) {
+      if (c.take_keyword("L16")) {
+        t.encoding = rtp_encoding::l16;
+      } else if (c.take_keyword("L24")) {
+        t.encoding = rtp_encoding::l24;
+      } else {
+        return failure{code::bad_request, "rtp format is L16 or L24"};
+      }
+    } else if (c.take_keyword("ptime")) {
+      auto ms = parse_count(c.take(), 1, 20, "ptime (ms)");
+      if (!ms) return ms.error();
+      t.ptime_ms = ms.value();
+    } else if (c.take_keyword("ttl")) {
+      auto hops = parse_count(c.take(), 1, 255, "ttl");
+      if (!hops) return hops.error();
+      t.ttl = hops.value();
+    } else if (c.take_keyword("pt")) {
+      auto pt = parse_count(c.take(), 0, 127, "payload type");
+      if (!pt) return pt.error();
+      t.payload_type = static_cast<std::uint8_t>(pt.value());
+    } else {
+      break;
+    }
+  }
+  return t;
+}
+
 }  // namespace
 
 result<command> parse_input(word_cursor& c) {
@@ -79,9 +124,8 @@ result<command> parse_input(word_cursor& c) {
 
 result<command> parse_mix(word_cursor& c) {
   constexpr std::string_view usage =
-      "mix add NAME [port PORT [format FORMAT RATE CHANNELS]] | mix add NAME minus MIX SOURCE [port PORT "
-      "[format "
-      "FORMAT RATE CHANNELS]] | mix remove NAME | mix on NAME | mix off NAME";
+      "mix add NAME [port PORT [format FORMAT RATE CHANNELS]] [rtp ADDR:PORT [format L16|L24] [ptime MS] [ttl N] "
+      "[pt N]] | mix add NAME minus MIX SOURCE [port ...] [rtp ...] | mix remove NAME | mix on NAME | mix off NAME";
   if (c.take_keyword("add")) {
     if (c.done()) return syntax(usage);
     auto name = parse_name(c.take());
@@ -96,6 +140,10 @@ result<command> parse_mix(word_cursor& c) {
         auto format = take_format(c);
         if (!format) return format.error();
         mix.format = format.value();
+      } else if (!mix.rtp && c.left() >= 2 && c.take_keyword("rtp")) {
+        auto target = take_rtp_target(c);
+        if (!target) return target.error();
+        mix.rtp = target.value();
       } else if (!mix.minus && c.left() >= 3 && c.take_keyword("minus")) {
         auto xp = take_crosspoint(c);
         if (!xp) return xp.error();

@@ -6,6 +6,7 @@
 #include <variant>
 #include <vector>
 
+#include "protocol/rtp.hpp"
 #include "protocol/stream_format.hpp"
 
 namespace mixmatrix::protocol {
@@ -46,13 +47,15 @@ struct minus_of {
   std::string mix;
   std::string source;
 };
-/// `mix add NAME [port PORT [format FORMAT RATE CHANNELS]]`, or with `minus MIX SOURCE` a mix-minus:
-/// MIX without SOURCE. The format is its raw port's (none: the server's own) and comes only with a port.
+/// `mix add NAME [port PORT [format FORMAT RATE CHANNELS]] [rtp ADDR:PORT ...]`, or with
+/// `minus MIX SOURCE` a mix-minus: MIX without SOURCE. The format is its raw port's (none: the
+/// server's own) and comes only with a port; rtp sends it as RTP too.
 struct add_mix {
   std::string name;
   std::optional<std::uint16_t> port;
   std::optional<minus_of> minus{};
   std::optional<stream_format> format{};
+  std::optional<rtp_target> rtp{};
 };
 /// `mix remove NAME`
 struct remove_mix { std::string name; };
@@ -160,6 +163,8 @@ struct unwatch {};
 struct stats {};
 /// `graph`: the scene as Graphviz DOT.
 struct graph {};
+/// `sdp NAME`: the SDP description of mix NAME's RTP stream.
+struct sdp { std::string name; };
 /// `auth PASSWORD`
 struct auth {
   std::string password;
@@ -178,6 +183,6 @@ using command = std::variant<cmd::help, cmd::list, cmd::show, cmd::add_network_i
                              cmd::kamaelia_switch,
                              cmd::kamaelia_query, cmd::meters, cmd::record, cmd::play, cmd::devices, cmd::stop,
                              cmd::save, cmd::load, cmd::begin_salvo, cmd::commit_salvo, cmd::abort_salvo, cmd::watch,
-                             cmd::unwatch, cmd::stats, cmd::graph, cmd::auth, cmd::ping, cmd::quit>;
+                             cmd::unwatch, cmd::stats, cmd::graph, cmd::sdp, cmd::auth, cmd::ping, cmd::quit>;
 
 }  // namespace mixmatrix::protocol

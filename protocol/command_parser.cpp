@@ -202,6 +202,12 @@ result<command> parse_command(const std::vector<std::string>& words) {
   if (is("unwatch")) return c.done() ? result<command>(cmd::unwatch{}) : syntax("unwatch");
   if (is("stats")) return c.done() ? result<command>(cmd::stats{}) : syntax("stats");
   if (is("graph")) return c.done() ? result<command>(cmd::graph{}) : syntax("graph");
+  if (is("sdp")) {
+    if (c.left() != 1) return syntax("sdp MIX");
+    auto name = parse_name(c.take());
+    if (!name) return name.error();
+    return cmd::sdp{name.value()};
+  }
   if (is("auth")) {
     if (c.left() != 1) return syntax("auth PASSWORD");
     return cmd::auth{c.take()};

@@ -9,5 +9,6 @@
 namespace mixmatrix::server {
 namespace asio = boost::asio;
 using tcp = boost::asio::ip::tcp;
+using udp = boost::asio::ip::udp;
 using error_code = boost::system::error_code;
 }  // namespace mixmatrix::server

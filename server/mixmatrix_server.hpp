@@ -15,6 +15,7 @@
 #include "server/net/http/http_server.hpp"
 #include "server/net/http/web_auth.hpp"
 #include "server/net/raw_ports.hpp"
+#include "server/net/rtp/rtp_senders.hpp"
 #include "server/net/stream_server.hpp"
 #include "server/server_options.hpp"
 #include "server/worker.hpp"
@@ -47,6 +48,7 @@ class mixmatrix_server {
   block_pump pump_;
   audio_sessions sessions_;
   raw_ports ports_;
+  rtp_senders rtp_;
   worker_pool workers_;  // after what its jobs answer to: joined before those go
   scene_store store_;
   local_audio audio_;

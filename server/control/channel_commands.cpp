@@ -93,6 +93,12 @@ command_result command_core::run(const cmd::add_mix& c) {
       return command_result::failed(*refused);
     }
   }
+  if (c.rtp) {
+    if (auto refused = services_.rtp.send(matrix_.find(c.name), *c.rtp)) {
+      remove_channel(c.name, mixer::channel_kind::mix);
+      return command_result::failed(*refused);
+    }
+  }
   return command_result::done();
 }
 

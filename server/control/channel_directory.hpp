@@ -8,6 +8,8 @@
 #include "mixer/channel.hpp"
 #include "mixer/input_channel.hpp"
 #include "protocol/failure.hpp"
+#include "protocol/rtp.hpp"
+#include "protocol/sdp.hpp"
 #include "protocol/stream_format.hpp"
 
 namespace mixmatrix::server {
@@ -51,6 +53,27 @@ class channel_ports {
   virtual std::optional<protocol::failure> open(std::shared_ptr<mixer::channel> ch, const port_spec& spec) = 0;
   /// The port of channel `name` as it was asked for, if it has one.
   virtual std::optional<port_spec> port_of(const std::string& name) const = 0;
+};
+
+/// A mix's RTP stream as `show` tells it.
+struct rtp_status {
+  protocol::rtp_target target;
+  std::uint64_t packets = 0;      ///< sent
+  std::uint64_t send_errors = 0;  ///< refused by the network
+};
+
+/// A mix's RTP stream, which belongs to the network layer: the command core asks for one when a
+/// mix is added with `rtp`. Stopped when the mix is removed (a channel_observer).
+class channel_rtp {
+ public:
+  virtual ~channel_rtp() = default;
+  /// Starts sending `ch` as `target` says; a 400 failure for packets too big for the network, a
+  /// 409 when no socket can be had for the address.
+  virtual std::optional<protocol::failure> send(std::shared_ptr<mixer::channel> ch, const protocol::rtp_target& target) = 0;
+  /// The RTP stream of channel `name`, if it has one.
+  virtual std::optional<rtp_status> rtp_of(const std::string& name) const = 0;
+  /// The SDP description of channel `name`'s RTP stream, if it has one.
+  virtual std::optional<protocol::sdp_stream> sdp_of(const std::string& name) const = 0;
 };
 
 }  // namespace mixmatrix::server

@@ -26,6 +26,7 @@ namespace mixmatrix::server {
 struct command_services {
   event_bus& events;
   channel_ports& ports;
+  channel_rtp& rtp;
   audio_service& audio;
   scene_store& store;
   std::vector<channel_observer*> observers;
@@ -75,6 +76,7 @@ class command_core : public channel_directory {
   command_result run(const protocol::cmd::meters& c) const;
   command_result run(const protocol::cmd::stats& c) const;
   command_result run(const protocol::cmd::graph& c) const;
+  command_result run(const protocol::cmd::sdp& c) const;
   command_result run(const protocol::cmd::ping& c) const;
   command_result run(const protocol::cmd::quit& c) const;
   command_result run(const protocol::cmd::add_network_input& c);

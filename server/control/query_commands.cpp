@@ -27,6 +27,7 @@ channel_report command_core::report_of(const std::string& name) const {
           mix && mix->minus ? matrix_.find_mix(mix->minus->mix->name()) : nullptr,
           matrix_.find_input(name),
           services_.ports.port_of(name),
+          services_.rtp.rtp_of(name),
           services_.audio.recording(name),
           services_.audio.playback(name),
           services_.audio.file(name)};
@@ -100,6 +101,13 @@ command_result command_core::run(const cmd::stats&) const {
 command_result command_core::run(const cmd::graph&) const {
   const auto all = reports();
   return lines(graph_lines(all));
+}
+
+command_result command_core::run(const cmd::sdp& c) const {
+  if (!matrix_.find(c.name)) return no_channel(c.name);
+  const auto description = services_.rtp.sdp_of(c.name);
+  if (!description) return command_result::failed({code::not_found, c.name + " is not sent as RTP (mix add NAME rtp ADDR:PORT)"});
+  return lines(protocol::sdp_lines(*description));
 }
 
 }  // namespace mixmatrix::server

@@ -11,7 +11,8 @@
 
 namespace mixmatrix::server {
 
-std::string scene_text(const mixer::matrix& matrix, const channel_ports& ports, const audio_service& audio,
+std::string scene_text(const mixer::matrix& matrix, const channel_ports& ports, const channel_rtp& rtp,
+                       const audio_service& audio,
                        std::uint32_t default_latency_ms) {
   using protocol::format_db;
   std::string text = "# mixmatrix scene, written by mixmatrixd " MIXMATRIX_VERSION "\n";
@@ -22,6 +23,10 @@ std::string scene_text(const mixer::matrix& matrix, const channel_ports& ports, 
     const std::string port = " port " + std::to_string(spec->port);
     return spec->format ? port + " format " + protocol::format_stream_format(*spec->format) : port;
   };
+  const auto rtp_of = [&](const std::string& name) {
+    const auto status = rtp.rtp_of(name);
+    return status ? " rtp " + protocol::format_rtp_target(status->target) : std::string{};
+  };
   const auto names = matrix.names();
   std::set<std::string> written;
   std::vector<std::string> minuses;
@@ -31,7 +36,7 @@ std::string scene_text(const mixer::matrix& matrix, const channel_ports& ports, 
         minuses.push_back(name);
         continue;
       }
-      text += "mix add " + name + port_of(name) + "\n";
+      text += "mix add " + name + port_of(name) + rtp_of(name) + "\n";
       written.insert(name);
       continue;
     }
@@ -58,7 +63,7 @@ std::string scene_text(const mixer::matrix& matrix, const channel_ports& ports, 
     std::erase_if(minuses, [&](const std::string& name) {
       const auto& minus = *matrix.find_mix(name)->minus;
       if (!written.contains(minus.mix->name()) || !written.contains(minus.source->name())) return false;
-      text += "mix add " + name + " minus " + minus.mix->name() + " " + minus.source->name() + port_of(name) + "\n";
+      text += "mix add " + name + " minus " + minus.mix->name() + " " + minus.source->name() + port_of(name) + rtp_of(name) + "\n";
       written.insert(name);
       return true;
     });

@@ -162,9 +162,10 @@ core_rig::core_rig(rig_setup setup)
       options(options_for(setup, dir)),
       engine(options.engine),
       clock(engine),
+      rtp(io, options.engine.rate),
       audio(io),
       store(io, asio::make_strand(workers), options.state_file),
-      core(engine, clock, {events, ports, audio, store, {&ports, &observer}}, options),
+      core(engine, clock, {events, ports, rtp, audio, store, {&ports, &rtp, &observer}}, options),
       connection(connect("127.0.0.1:5000", !options.password)) {}
 
 core_rig::~core_rig() {

@@ -42,6 +42,9 @@ TEST_CASE("core: help TOPIC gives the lines whose syntax starts with it, in any 
                 "mix add NAME minus MIX SOURCE [port PORT [format FORMAT RATE CHANNELS]]  -- a mix-minus: MIX's "
                 "sum without SOURCE's "
                 "crosspoint (a caller's feed), with its own master",
+                "mix add NAME rtp ADDR:PORT [format L16|L24] [ptime MS] [ttl N] [pt N]  -- a mix, also sent as RTP "
+                "to ADDR (unicast or multicast; default L16, PT 10 at 44.1 kHz stereo, else 96; ptime 5, or 1 for "
+                "L24 at 48 kHz; ttl 1); may follow port or minus",
                 "mix remove NAME  -- removes a mix, its routes, and disconnects its listeners",
                 "mix on NAME  -- switches a mix on",
                 "mix off NAME  -- switches a mix off: its listeners get digital silence"});
@@ -107,6 +110,7 @@ TEST_CASE("core: with a password, every command but help, auth and quit is 401 b
                         "unwatch",
                         "stats",
                         "graph",
+                        "sdp M",
                         "ping"};
   std::set<std::size_t> kinds;
   for (const auto& line : refused) {

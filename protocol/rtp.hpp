@@ -1,0 +1,73 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "protocol/failure.hpp"
+
+namespace mixmatrix::protocol {
+
+/// RTP's linear PCM payloads, big-endian: L16 (RFC 3551) and L24 (RFC 3190).
+enum class rtp_encoding { l16, l24 };
+
+/// "L16" or "L24".
+const char* rtp_encoding_name(rtp_encoding e);
+/// Bytes of one sample.
+inline std::size_t rtp_sample_bytes(rtp_encoding e) { return e == rtp_encoding::l16 ? 2 : 3; }
+
+/// The static payload types of RFC 3551 that are linear PCM at 44.1 kHz.
+inline constexpr std::uint8_t rtp_l16_stereo = 10;  ///< L16, 44100 Hz, 2 channels
+inline constexpr std::uint8_t rtp_l16_mono = 11;    ///< L16, 44100 Hz, 1 channel
+/// The first dynamic payload type: what a stream of any other format is sent as.
+inline constexpr std::uint8_t rtp_dynamic = 96;
+
+/// The fixed RTP header (RFC 3550 §5.1) of the packets we send: version 2, no padding, extension
+/// or CSRC.
+struct rtp_header {
+  bool marker = false;
+  std::uint8_t payload_type = rtp_l16_stereo;
+  std::uint16_t sequence = 0;
+  std::uint32_t timestamp = 0;
+  std::uint32_t ssrc = 0;
+};
+
+/// Bytes of the fixed header.
+inline constexpr std::size_t rtp_header_bytes = 12;
+
+/// Writes `h` into the first rtp_header_bytes of `out`, in network byte order.
+void write_rtp_header(const rtp_header& h, std::span<std::byte, rtp_header_bytes> out);
+
+/// A received packet: its header and its payload (past CSRCs and extension, without padding).
+struct rtp_packet {
+  rtp_header header;
+  std::span<const std::byte> payload;
+};
+
+/// Parses a datagram as RTP; a 400 failure saying why when it is not (too short for its header,
+/// CSRCs or extension, not version 2, padding longer than the packet).
+result<rtp_packet> parse_rtp(std::span<const std::byte> datagram);
+
+/// `rtp ADDR:PORT [format L16|L24] [ptime MS] [ttl N] [pt N]` of `mix add`: where and how a mix
+/// is sent as RTP.
+struct rtp_target {
+  std::string address;  ///< numeric IPv4 or IPv6, unicast or multicast
+  std::uint16_t port = 0;
+  rtp_encoding encoding = rtp_encoding::l16;
+  std::optional<std::uint32_t> ptime_ms;      ///< none: 1 for L24 at 48 kHz (AES67), else 5
+  std::uint32_t ttl = 1;                      ///< multicast hops
+  std::optional<std::uint8_t> payload_type;   ///< none: 10 for L16 at 44.1 kHz stereo, else 96
+  bool operator==(const rtp_target&) const = default;
+};
+
+/// The payload type `t` is sent with at `rate` Hz, stereo.
+std::uint8_t payload_type_of(const rtp_target& t, std::uint32_t rate);
+/// The packet time of `t` at `rate` Hz, in ms.
+std::uint32_t ptime_of(const rtp_target& t, std::uint32_t rate);
+/// `t` as `mix add` takes it after the keyword rtp: `ADDR:PORT format L16 ...`, with only what
+/// was given.
+std::string format_rtp_target(const rtp_target& t);
+
+}  // namespace mixmatrix::protocol

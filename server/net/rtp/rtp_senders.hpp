@@ -1,0 +1,34 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "server/asio.hpp"
+#include "server/control/channel_directory.hpp"
+#include "server/net/rtp/rtp_sender.hpp"
+
+namespace mixmatrix::server {
+
+/// Every mix's RTP stream, started when the command core asks and stopped when the mix leaves
+/// the scene. Network thread only.
+class rtp_senders : public channel_rtp, public channel_observer {
+ public:
+  /// Senders on `io`, at the engine's `rate`.
+  rtp_senders(asio::io_context& io, std::uint32_t rate);
+  ~rtp_senders() override;
+
+  std::optional<protocol::failure> send(std::shared_ptr<mixer::channel> ch, const protocol::rtp_target& target) override;
+  std::optional<rtp_status> rtp_of(const std::string& name) const override;
+  std::optional<protocol::sdp_stream> sdp_of(const std::string& name) const override;
+  void on_channel_removed(const mixer::channel& ch) override;
+  /// Stops every sender.
+  void stop_all();
+
+ private:
+  asio::io_context& io_;
+  std::uint32_t rate_;
+  std::map<std::string, std::shared_ptr<rtp_sender>> senders_;
+};
+
+}  // namespace mixmatrix::server
