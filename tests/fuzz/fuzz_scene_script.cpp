@@ -169,6 +169,16 @@ class sandbox {
   bool owned_ = false;
 };
 
+// RTP outputs accepted and never sent: a fuzzed address may be anywhere, test traffic stays here.
+class fake_rtp : public server::channel_rtp {
+ public:
+  std::optional<failure> send(std::shared_ptr<mixer::channel>, const protocol::rtp_target&) override {
+    return std::nullopt;
+  }
+  std::optional<server::rtp_status> rtp_of(const std::string&) const override { return std::nullopt; }
+  std::optional<protocol::sdp_stream> sdp_of(const std::string&) const override { return std::nullopt; }
+};
+
 // Everything the command core works with, made once.
 struct rig {
   server::server_options options = fuzz_options();
@@ -178,6 +188,7 @@ struct rig {
   asio::io_context io;
   asio::thread_pool disk{1};
   fake_audio audio;
+  fake_rtp rtp;
   sandbox folder;
 };
 
@@ -191,7 +202,7 @@ rig& the_rig() {
 struct instance {
   explicit instance(rig& r)
       : store(r.io, asio::make_strand(r.disk), std::nullopt),
-        core(r.engine, r.clock, {r.events, ports, r.audio, store, {&ports}}, r.options) {}
+        core(r.engine, r.clock, {r.events, ports, r.rtp, r.audio, store, {&ports}}, r.options) {}
   fake_ports ports;
   server::scene_store store;  // no state file; save and load on the rig's disk thread
   server::command_core core;
