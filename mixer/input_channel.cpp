@@ -295,7 +295,8 @@ void input_channel::watch_level(double level) {
   }
   // A level below the band is raised whatever it costs; one above it is lowered only once the
   // input is resampled anyway (a sender on our clock keeps its latency and its bits).
-  const double goal = std::clamp(trim_to_ < 0.0 ? setpoint_ : trim_to_, low, resampling_ ? high : setpoint_);
+  // (Not std::clamp: the upper bound, the setpoint, may lie below the band, and then wins.)
+  const double goal = std::min(std::max(trim_to_ < 0.0 ? setpoint_ : trim_to_, low), resampling_ ? high : setpoint_);
   if (std::abs(goal - setpoint_) > deadband) trim_to_ = goal;
   // The loop acts once the noise is known: before, a noisy sender's first errors would pass for
   // drift. Meanwhile the level held is their mean, not one window's.

@@ -150,9 +150,10 @@ TEST_CASE("pcm format: extremes saturate, NaN is silence") {
                                                    {std::numeric_limits<float>::lowest(), -32768},
                                                    {std::numeric_limits<float>::denorm_min(), 0},
                                                    {32767.0f / 32768, 32767}};
-  for (const auto& [x, expected] : floats) {
+  for (const auto& pair : floats) {
+    const float x = pair.first;  // a name of its own: clang 14 cannot capture a structured binding
     const auto out = decode({sample_encoding::f32, 1}, raw_bytes(std::vector<float>{x}));
-    const std::vector<std::int16_t> both(2, expected);
+    const std::vector<std::int16_t> both(2, pair.second);
     CHECK_MESSAGE(out == both, x);
   }
   // The largest values below full scale round to it, never past it, dither or not.

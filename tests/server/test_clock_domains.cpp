@@ -21,13 +21,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// The number after `key=` in a show line.
-double field(const std::string& line, const std::string& key) {
-  const auto at = line.find(" " + key + "=");
-  REQUIRE(at != std::string::npos);
-  return std::stod(line.substr(at + key.size() + 2));
-}
-
 // The worst break of a sine at `hz` in the left channel: x[n+1] + x[n-1] - 2 cos(w) x[n] is
 // rounding (a few LSB) on a continuous wave, thousands where frames were dropped, repeated or
 // silenced.
@@ -47,9 +40,7 @@ void follow(double ppm) {
   REQUIRE(server.command("input add DJ1").ok());
   REQUIRE(server.command("mix add main").ok());
   REQUIRE(server.command("route main DJ1").ok());
-  tcp_client listener(server.stream_port);
-  listener.send("LISTEN main\n");
-  REQUIRE(listener.read_line(2s).value_or("").starts_with("OK"));
+  auto listener = server.listen("main");
   paced_sender sender(server.stream_port, sine_pcm(1000, 0.5, 1.0), "SEND DJ1\n", ppm);
   for (int second = 0; second < 20; ++second) listener.read_for(1000ms);  // the loop locks, the level settles
   const std::string settled = server.command("show DJ1").data.at(0);
@@ -59,7 +50,7 @@ void follow(double ppm) {
     // The level holds in the band its 10 ms packets and 5.8 ms blocks give around the target (which
     // follows the arrivals' jitter): unfollowed, 500 ppm would move it 5 ms in these 10 s, and on.
     const std::string show = server.command("show DJ1").data.at(0);
-    const double level = field(show, "buffered_ms"), target = field(show, "target_ms");
+    const double level = show_field(show, "buffered_ms"), target = show_field(show, "target_ms");
     if (sanitized_build) continue;  // a sanitized server's jitter moves the target faster than the trim
     CHECK_MESSAGE(level >= target - 16, show);
     CHECK_MESSAGE(level <= target + 20, show);
@@ -69,10 +60,10 @@ void follow(double ppm) {
   CHECK(pcm.size() >= 9 * 176400);
   CHECK(longest_silence_frames(pcm) < 2);  // a sine at 1 kHz crosses zero on no two frames in a row
   CHECK(worst_break(pcm, 1000) < 200.0);
-  CHECK(field(last, "underruns") == field(settled, "underruns"));
-  CHECK(field(last, "skipped_ms") == field(settled, "skipped_ms"));
-  CHECK(field(last, "drift_ppm") == doctest::Approx(ppm).epsilon(0.3));
-  CHECK(field(last, "ratio") != 1.0);
+  CHECK(show_field(last, "underruns") == show_field(settled, "underruns"));
+  CHECK(show_field(last, "skipped_ms") == show_field(settled, "skipped_ms"));
+  CHECK(show_field(last, "drift_ppm") == doctest::Approx(ppm).epsilon(0.3));
+  CHECK(show_field(last, "ratio") != 1.0);
 }
 
 }  // namespace
@@ -142,7 +133,7 @@ void play_on_card(double ppm) {
   if (sanitized_build) return;
   CHECK(playing.find(" skips=0 repeats=0 ") != std::string::npos);
   // Positive when the card runs slow: the engine's blocks pile up and are read faster.
-  CHECK(field(playing, "drift_ppm") == doctest::Approx(-ppm).epsilon(0.4));
+  CHECK(show_field(playing, "drift_ppm") == doctest::Approx(-ppm).epsilon(0.4));
   CHECK(longest_silence_frames(span) <= 1);
   // Up to its last 10 ms: the filter's ringing where the tone stops is no break.
   CHECK(worst_break(span.substr(0, span.size() - 441 * 4), 1000) < 200.0);

@@ -30,7 +30,8 @@ TEST_CASE("Kamaelia's matrix: three ffmpeg senders, one mix, SWITCH and QUERY") 
   std::vector<std::unique_ptr<paced_sender>> fallbacks;
   const bool ffmpeg = have_program("ffmpeg");
   if (!ffmpeg) MESSAGE("ffmpeg not installed: using the project's own paced sender");
-  for (const auto& [name, hz] : inputs) {
+  for (const auto& [input, hz] : inputs) {
+      const std::string& name = input;  // clang 14 cannot capture a structured binding
     const auto port = free_port();
     // ffmpeg -re writes 23 ms packets and this kind of VM stalls for ~6 ms every few seconds: a 60 ms
     // target keeps the seconds measured here free of underruns while the adaptive default (tested on
@@ -63,11 +64,13 @@ TEST_CASE("Kamaelia's matrix: three ffmpeg senders, one mix, SWITCH and QUERY") 
     // Within 1 dB; under a sanitizer 3 dB: its stalls make inputs move their level by a trim (the pitch
     // 0.2 % off for a while), which this one-bin measure reads as a lower level.
     const double within = sanitized_build ? 1.0 / 6 : 1.0 / 18;
-    for (const auto& [name, hz] : inputs) {
+    for (const auto& [input, hz] : inputs) {
+      const std::string& name = input;  // clang 14 cannot capture a structured binding
       CHECK_MESSAGE(tone_dbfs(left, 44100, hz) == doctest::Approx(input_dbfs).epsilon(within), name);
       CHECK_MESSAGE(tone_dbfs(right, 44100, hz) == doctest::Approx(input_dbfs).epsilon(within), name);
     }
-    for (const auto& [name, hz] : inputs) {
+    for (const auto& [input, hz] : inputs) {
+      const std::string& name = input;  // clang 14 cannot capture a structured binding
       CHECK_MESSAGE(server.command("show " + name).data[0].find("state=live") != std::string::npos, name);
     }
   }

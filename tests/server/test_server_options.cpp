@@ -134,7 +134,8 @@ TEST_CASE("options: no arguments give the defaults") {
 }
 
 TEST_CASE("options: every number flag takes its bounds and refuses one past them") {
-  for (const auto& [flag, low, high, get] : numeric_flags) {
+  for (const auto& [option, low, high, get] : numeric_flags) {
+    const std::string flag = option;  // clang 14 cannot capture a structured binding
     CAPTURE(flag);
     CHECK(get(accepted({flag, std::to_string(low)})) == low);
     CHECK(get(accepted({flag, std::to_string(high)})) == high);
@@ -295,7 +296,8 @@ TEST_CASE("options: --help and -h list every flag") {
 
   // The defaults --help prints are the ones parsing gives.
   const server_options defaults = accepted({});
-  for (const auto& [flag, low, high, get] : numeric_flags) {
+  for (const auto& [option, low, high, get] : numeric_flags) {
+    const std::string flag = option;  // clang 14 cannot capture a structured binding
     CAPTURE(flag);
     CHECK(help_line(flag).ends_with("(default " + std::to_string(get(defaults)) + ")"));
   }

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace mixmatrix::test {
 
@@ -15,6 +16,9 @@ class tcp_client {
   explicit tcp_client(std::uint16_t port);
   tcp_client(const tcp_client&) = delete;
   tcp_client& operator=(const tcp_client&) = delete;
+  /// Takes over `other`'s connection.
+  tcp_client(tcp_client&& other) noexcept
+      : fd_(std::exchange(other.fd_, -1)), eof_(other.eof_), pending_(std::move(other.pending_)) {}
   ~tcp_client();
 
   /// Sends all of `bytes` (blocking); false if the connection failed.

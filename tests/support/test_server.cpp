@@ -78,4 +78,18 @@ bool test_server::wait_live(const std::string& name, std::chrono::milliseconds t
   return true;
 }
 
+tcp_client test_server::listen(const std::string& channel) {
+  tcp_client listener(stream_port);
+  listener.send("LISTEN " + channel + "\n");
+  const auto reply = listener.read_line(std::chrono::seconds(2)).value_or("");
+  REQUIRE_MESSAGE(reply.starts_with("OK"), "LISTEN " << channel << ": " << reply);
+  return listener;
+}
+
+double show_field(const std::string& line, const std::string& key) {
+  const auto at = line.find(" " + key + "=");
+  REQUIRE_MESSAGE(at != std::string::npos, key << " not in: " << line);
+  return std::stod(line.substr(at + key.size() + 2));
+}
+
 }  // namespace mixmatrix::test

@@ -36,6 +36,9 @@ class control_client {
   std::string greeting_;
 };
 
+/// The number after ` key=` in a `show` line (fails the test if there is none).
+double show_field(const std::string& line, const std::string& key);
+
 /// The real mixmatrixd on free loopback ports, started for one test and stopped with SIGTERM;
 /// a non-zero exit (a crash, a sanitizer report, a leak) fails the test.
 class test_server {
@@ -53,6 +56,8 @@ class test_server {
   /// Waits until input `name` shows `state=live` (a sender's first audio heard), at most `timeout`;
   /// whether it did.
   bool wait_live(const std::string& name, std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  /// A stream-port connection that has sent `LISTEN channel` and read its OK (fails the test if not).
+  tcp_client listen(const std::string& channel);
 
   std::uint16_t control_port;  ///< the control port
   std::uint16_t stream_port;   ///< the stream port

@@ -2,6 +2,7 @@
 
 #include "server/log.hpp"
 #include "server/net/endpoint.hpp"
+#include "server/net/http/http_session.hpp"
 #include "server/net/http/web_session.hpp"
 
 namespace mixmatrix::server {

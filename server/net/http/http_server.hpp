@@ -4,9 +4,11 @@
 #include <vector>
 
 #include "server/net/accept_loop.hpp"
-#include "server/net/http/http_session.hpp"
+#include "server/net/http/web_context.hpp"
 
 namespace mixmatrix::server {
+
+class http_session;
 
 /// The web port (`--http`): accepts connections up to max_http_clients (HTTP connections and
 /// WebSockets together; the next one gets `503` and is closed) and runs an http_session on each.
