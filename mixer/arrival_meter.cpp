@@ -33,9 +33,23 @@ void arrival_meter::arrived(std::size_t bytes, double now) {
   b.bytes += static_cast<double>(bytes);
 }
 
+bool arrival_meter::counts(const bucket& b, long newest) const {
+  // The first second is the start's: queued audio sent at once, a sender's own start-up. Its reads
+  // count only until the next second shows the sender's pace.
+  return b.second >= 0 && b.second + static_cast<long>(buckets_.size()) > newest &&
+         (b.second > 0 || newest == 0);
+}
+
+long arrival_meter::newest() const {
+  long newest = -1;
+  for (const bucket& b : buckets_) newest = std::max(newest, b.second);
+  return newest;
+}
+
 double arrival_meter::longest() const {
   double longest = 0.0;
-  for (const bucket& b : buckets_) longest = std::max(longest, b.second < 0 ? 0.0 : b.longest);
+  const long last = newest();
+  for (const bucket& b : buckets_) longest = std::max(longest, counts(b, last) ? b.longest : 0.0);
   return longest;
 }
 
@@ -45,14 +59,15 @@ double arrival_meter::needed() const {
   double need = 0.0;
   double next = 0.0;
   std::size_t counted = 0;
-  long newest = -1;
-  for (const bucket& b : buckets_) newest = std::max(newest, b.second);
+  const long newest = this->newest();
   for (const bucket& b : buckets_) {
-    if (b.second < 0 || b.second + static_cast<long>(buckets_.size()) <= newest) continue;
+    if (!counts(b, newest)) continue;
     // Far more than real time: unpaced, TCP held it back (the newest second so far as it went).
     const double span = b.second == newest ? std::max(0.1, latest_ - start_ - static_cast<double>(b.second)) : 1.0;
     if (b.bytes > 1.5 * rate_ * span + b.longest * rate_) continue;
-    const double here = b.longest + (b.latest - b.earliest);
+    // The first second's spread is a start's (audio queued before the sender connected, sent at
+    // once, looks like 40 ms of jitter to the packets after it): the start's margin stands for it.
+    const double here = b.longest + (b.second == 0 ? 0.0 : b.latest - b.earliest);
     next = std::max(next, std::min(need, here));
     need = std::max(need, here);
     ++counted;

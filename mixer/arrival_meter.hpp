@@ -9,8 +9,10 @@ namespace mixmatrix::mixer {
 /// read's length (a packet, or what TCP coalesced) and its lateness against the sender's own pace
 /// (arrival time less the bytes so far at real time), whose spread is the arrival jitter. Kept in
 /// one-second buckets over the last thirty seconds, so that an offset of the sender's clock hardly
-/// counts as jitter and a start's disorder is forgotten; a second that brought far more than real
-/// time (a sender paced by TCP, not by a clock) says nothing about jitter and is left out.
+/// counts as jitter; the first second (a start's disorder: queued audio sent at once) shows no
+/// jitter (the caller's margin for a start stands for it) and its longest read counts only until
+/// the next second, and a second that brought far more than real time (a sender paced by TCP, not
+/// by a clock) says nothing about jitter and is left out.
 /// Pure: the caller gives the time; no allocation.
 class arrival_meter {
  public:
@@ -38,6 +40,9 @@ class arrival_meter {
     double longest = 0.0;  // seconds of the longest read
     double bytes = 0.0;
   };
+
+  bool counts(const bucket& b, long newest) const;
+  long newest() const;
 
   double rate_;
   double start_ = 0.0;

@@ -60,4 +60,11 @@ std::size_t byte_ring::read(std::span<std::byte> out) {
   return n;
 }
 
+std::size_t byte_ring::discard(std::size_t n) {
+  const std::uint64_t r = read_.load(std::memory_order_relaxed);
+  n = std::min(n, static_cast<std::size_t>(written_.load(std::memory_order_acquire) - r));
+  read_.store(r + n, std::memory_order_release);
+  return n;
+}
+
 }  // namespace mixmatrix::mixer

@@ -34,6 +34,8 @@ class byte_ring {
   std::size_t readable() const;
   /// Consumer: copies min(out.size(), readable()) bytes out; returns how many.
   std::size_t read(std::span<std::byte> out);
+  /// Consumer: drops min(n, readable()) bytes unread; returns how many.
+  std::size_t discard(std::size_t n);
 
  private:
   std::unique_ptr<std::byte[]> data_;

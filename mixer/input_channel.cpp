@@ -12,9 +12,25 @@ namespace mixmatrix::mixer {
 static_assert(std::endian::native == std::endian::little, "the wire format is little-endian PCM");
 
 namespace {
-constexpr double max_ratio = 1.01;  // beyond what the drift loop and a trim ever ask
-constexpr double trim_rate = 0.002;  // a level moved by 2 ms a second
+constexpr double max_ratio = 1.02;  // beyond what the drift loop and a trim ever ask, with a landing
+// A level is moved by reading faster or slower than real time for a few seconds: at a speed that
+// takes three (a stream's start gives back its margin of 20 ms at 0.67 %, 11 cents), at least
+// 0.2 % and at most 1.2 % (40 ms in three and a half seconds).
+constexpr double slowest_trim = 0.002;
+constexpr double fastest_trim = 0.012;
+constexpr double trim_seconds = 3.0;
+constexpr double trim_slew = 0.12;  // per second: to the fastest trim in 0.1 s
+constexpr double landing_step = 0.001;
 constexpr std::size_t noise_windows = 4;  // judged before the loop acts (2 s)
+constexpr double underruns_forgotten_after = 30.0;  // seconds: the arrival meter's memory
+// More above the band than a trim takes away in some four seconds: skipped instead.
+constexpr double gross_excess = 0.05;
+// The margin of a sender's start, whose jitter (ffmpeg's is 10 to 15 ms) shows only as it happens:
+// full for half a second, gone after two, so the level comes down while the meter learns.
+constexpr double start_seconds = 2.0;
+double start_margin(double observed) {
+  return 0.020 * std::clamp((start_seconds - observed) / 1.5, 0.0, 1.0);
+}
 
 double window_seconds(const engine_config& config) {
   return static_cast<double>(std::max<std::size_t>(1, config.rate / 2 / config.block_frames) * config.block_frames) /
@@ -41,8 +57,11 @@ input_channel::input_channel(std::string name, const engine_config& config, std:
   const std::size_t target = std::clamp(config.frames_for_ms(latency_ms) * bytes_per_frame, block_bytes_,
                                         ring_->capacity() - block_bytes_);
   target_bytes_.store(target, std::memory_order_relaxed);
+  floor_bytes_ = target;
   max_target_bytes_ = std::max(target, ring_->capacity() / 2 / bytes_per_frame * bytes_per_frame);
   window_blocks_ = std::max<std::size_t>(1, config.rate / 2 / config.block_frames);
+  underrun_memory_blocks_ =
+      static_cast<std::uint64_t>(underruns_forgotten_after * config.rate / config.block_frames);
   auto drift_filter = resample_filter::for_ratio(1.0);
   const std::size_t taps = drift_filter->taps();
   resampler_ = std::make_unique<resampler>(std::move(drift_filter), config.block_frames, max_ratio);
@@ -69,6 +88,7 @@ void input_channel::attach_sender(std::string peer) {
   needed_bytes_.store(0, std::memory_order_relaxed);
   packet_frames_.store(0, std::memory_order_relaxed);
   spread_frames_.store(0, std::memory_order_relaxed);
+  margin_bytes_.store(0, std::memory_order_relaxed);  // until the first arrival
   senders_.fetch_add(1, std::memory_order_relaxed);
   sender_.store(true, std::memory_order_release);
 }
@@ -80,19 +100,25 @@ void input_channel::detach_sender() {
 
 void input_channel::note_arrival(std::size_t bytes, double now) {
   arrivals_.arrived(bytes, now);
-  // What the arrivals need, a block the engine takes at once, and a margin for what no second
-  // showed: 2 ms, and 20 ms more in the first two seconds, whose jitter a sender's start (ffmpeg's
-  // is 10 to 15 ms) shows only as it happens; the trim then comes down from it.
-  const double margin = arrivals_.observed() < 2.0 ? 0.022 : 0.002;
-  const double frames = arrivals_.needed() * rate_ + static_cast<double>(block_bytes_ / bytes_per_frame) + margin * rate_;
+  // What the arrivals need and a block the engine takes at once, and the start's margin.
+  const double frames = arrivals_.needed() * rate_ + static_cast<double>(block_bytes_ / bytes_per_frame);
   const std::size_t needed = static_cast<std::size_t>(std::ceil(frames)) * bytes_per_frame;
   needed_bytes_.store(std::min(needed, max_target_bytes_), std::memory_order_relaxed);
+  margin_bytes_.store(static_cast<std::size_t>(start_margin(arrivals_.observed()) * rate_) * bytes_per_frame,
+                      std::memory_order_relaxed);
   packet_frames_.store(static_cast<std::size_t>(arrivals_.longest() * rate_), std::memory_order_relaxed);
   spread_frames_.store(static_cast<std::size_t>(std::max(0.0, arrivals_.needed() - arrivals_.longest()) * rate_),
                        std::memory_order_relaxed);
 }
 
 std::size_t input_channel::target_bytes() const {
+  return std::min(
+      std::max(target_bytes_.load(std::memory_order_relaxed),
+               needed_bytes_.load(std::memory_order_relaxed) + margin_bytes_.load(std::memory_order_relaxed)),
+      max_target_bytes_);
+}
+
+std::size_t input_channel::resting_target_bytes() const {
   return std::max(target_bytes_.load(std::memory_order_relaxed), needed_bytes_.load(std::memory_order_relaxed));
 }
 
@@ -120,12 +146,17 @@ void input_channel::render_network(std::span<std::int16_t> block) {
   if (const auto senders = senders_.load(std::memory_order_relaxed); senders != senders_seen_) {
     senders_seen_ = senders;  // a new sender: a new clock
     loop_.reset();
+    trim_ = 0.0;
     resampling_ = false;
     held_frames_.store(0, std::memory_order_relaxed);
     trim_to_ = -1.0;
     noise_ = 0.0;
     ratio_shown_.store(1.0, std::memory_order_relaxed);
     drift_shown_.store(0.0, std::memory_order_relaxed);
+  }
+  // The blocks an underrun added to the target are given back once none has come for a while.
+  if (++blocks_since_underrun_ > underrun_memory_blocks_) {
+    target_bytes_.store(floor_bytes_, std::memory_order_relaxed);
   }
   const std::size_t available = ring_->readable() / bytes_per_frame * bytes_per_frame;
   const std::size_t target = target_bytes();
@@ -137,15 +168,23 @@ void input_channel::render_network(std::span<std::int16_t> block) {
       std::fill(block.begin(), block.end(), std::int16_t{0});
       return;
     }
-    setpoint_ = -1.0;  // joining: the level to hold is measured anew
+    setpoint_ = -1.0;  // joining: the level to hold is measured anew, and brought to rest
     trim_to_ = -1.0;
-    skipping_ = false;
+    trim_ = 0.0;
+    settled_ = false;
+    settled_shown_.store(false, std::memory_order_relaxed);
     window_seen_ = 0;
     if (resampling_) resampler_->restart(history_);
   }
   if (source_ == input_kind::network && sender && steer() != 1.0 && !resampling_) {
     resampler_->restart(history_);  // continues from the frames just played
     resampling_ = true;
+  }
+  if (resampling_ && sender && ratio_ == 1.0 && skip_bytes_ == 0 && resampler_->on_whole_frame() &&
+      resampler_->ahead() <= static_cast<double>(block.size() / channels_per_frame) &&
+      available >= block.size_bytes()) {
+    leave_resampler(block, available);
+    return;
   }
   if (resampling_) {
     if (!render_resampled(block, available, sender)) run_dry(block, 0, sender);
@@ -172,12 +211,15 @@ void input_channel::render_network(std::span<std::int16_t> block) {
 }
 
 bool input_channel::render_resampled(std::span<std::int16_t> block, std::size_t available, bool sender) {
-  const double ratio = ratio_;
   const std::size_t frames = block.size() / channels_per_frame;
+  // Back at ratio 1, the resampler lands on a whole frame (reading at most 0.1 % faster or slower
+  // for a few blocks), from where the ring is read as it is again.
+  const double ratio = ratio_ == 1.0 ? resampler_->landing_ratio(frames, 1.0, landing_step) : ratio_;
   const std::size_t need = resampler_->needed(frames, ratio);
-  const std::size_t skip = sender ? skip_bytes_ : 0;
-  if (sender && available < need * bytes_per_frame + skip) return false;
-  skip_bytes_ = 0;
+  if (sender && available < need * bytes_per_frame) return false;
+  // A skip waits for the frames it needs; a departed sender's last frames are all played.
+  const std::size_t skip = sender && available >= need * bytes_per_frame + skip_bytes_ ? skip_bytes_ : 0;
+  if (skip > 0 || !sender) skip_bytes_ = 0;
   const double level = static_cast<double>(available / bytes_per_frame) + resampler_->ahead();
   auto in = std::span(staging_).first(need * channels_per_frame);
   const bool last = available < in.size_bytes() + skip;
@@ -198,12 +240,24 @@ bool input_channel::render_resampled(std::span<std::int16_t> block, std::size_t 
   return true;
 }
 
+void input_channel::leave_resampler(std::span<std::int16_t> block, std::size_t available) {
+  const double level = static_cast<double>(available / bytes_per_frame) + resampler_->ahead();
+  const std::size_t held = resampler_->release(block);
+  ring_->read(std::as_writable_bytes(block.subspan(held * channels_per_frame)));
+  resampling_ = false;
+  held_frames_.store(0, std::memory_order_relaxed);
+  keep_history(block);
+  watch_level(level);
+  playing_.store(true, std::memory_order_relaxed);
+}
+
 void input_channel::run_dry(std::span<std::int16_t> block, std::size_t got, bool sender) {
   std::fill(block.begin() + static_cast<std::ptrdiff_t>(got), block.end(), std::int16_t{0});
   window_seen_ = 0;  // a run that ends dry (or a sender leaving) is no window to judge
   skip_bytes_ = 0;
   if (sender) {
     counters().underruns.fetch_add(1, std::memory_order_relaxed);
+    blocks_since_underrun_ = 0;
     const std::size_t target = target_bytes_.load(std::memory_order_relaxed);
     target_bytes_.store(std::min(target + block_bytes_, max_target_bytes_), std::memory_order_relaxed);
   }
@@ -217,17 +271,26 @@ void input_channel::keep_history(std::span<const std::int16_t> block) {
 }
 
 double input_channel::steer() {
-  double trim = 0.0;
-  if (trim_to_ >= 0.0 && setpoint_ != trim_to_) {
-    // The level is moved by reading a little faster or slower than real time, its setpoint with
-    // it, so the drift loop never sees the move.
-    const double step = trim_rate * static_cast<double>(block_bytes_ / bytes_per_frame);
-    trim = setpoint_ > trim_to_ ? trim_rate : -trim_rate;
-    setpoint_ = setpoint_ > trim_to_ ? std::max(trim_to_, setpoint_ - step) : std::min(trim_to_, setpoint_ + step);
-  } else {
+  // The level is moved by reading a little faster or slower than real time, its setpoint with it,
+  // so the drift loop never sees the move. The trim's ratio glides to its speed and back to 0 at
+  // trim_slew a second (a step of the ratio would kink the wave), slowing down in time to stop
+  // where the move ends.
+  const double block_frames = static_cast<double>(block_bytes_ / bytes_per_frame);
+  const double slew = trim_slew * block_frames / rate_;  // per block
+  double wanted = 0.0;
+  if (trim_to_ >= 0.0) {
+    const double remaining = setpoint_ - trim_to_;  // frames; positive: to be lowered, reading faster
+    const double t = std::abs(trim_);
+    const double stopping = block_frames * (t * t / (2 * slew) + t / 2);
+    if (std::abs(remaining) > stopping) wanted = remaining > 0 ? trim_speed_ : -trim_speed_;
+  }
+  trim_ += std::clamp(wanted - trim_, -slew, slew);
+  setpoint_ -= trim_ * block_frames;
+  if (trim_to_ >= 0.0 && wanted == 0.0 && trim_ == 0.0) {
+    setpoint_ = trim_to_;
     trim_to_ = -1.0;
   }
-  ratio_ = loop_.ratio() + trim;
+  ratio_ = loop_.ratio() + trim_;
   ratio_shown_.store(ratio_, std::memory_order_relaxed);
   return ratio_;
 }
@@ -237,8 +300,10 @@ void input_channel::watch_level(double level) {
     window_overruns_ = counters().overruns.load(std::memory_order_relaxed);
     window_bytes_in_ = counters().bytes_in.load(std::memory_order_relaxed);
     window_sum_ = 0.0;
+    window_setpoint_sum_ = 0.0;
   }
   window_sum_ += level;
+  window_setpoint_sum_ += setpoint_;
   if (++window_seen_ < window_blocks_) return;
   window_seen_ = 0;
   const double mean = window_sum_ / static_cast<double>(window_blocks_);
@@ -252,15 +317,20 @@ void input_channel::watch_level(double level) {
   const std::uint64_t real_time = window_blocks_ * block_bytes_;
   const bool streaming = received * 10 >= real_time * 9 && received * 10 <= real_time * 11;
   if (held_back || !streaming) return;
-  // The mean level a steady sender's packets give after joining at the target lies between the
-  // target less half a packet and half the arrivals' spread (joining happens as a packet lands,
-  // late ones drag the mean down) and a block and a packet above that: the level held is the one it
-  // joined at, brought into that band (and moved with it as the target changes), by a trim rather
-  // than by the loop, which only follows the sender's clock.
+  // The mean level a steady sender's packets give at the target lies between the target less half
+  // a packet and half the arrivals' spread (late ones drag the mean down) and a block and a packet
+  // above that. A level that strays out of that band is moved back in, by a trim rather than by
+  // the loop (which only follows the sender's clock), to where it comes to rest: half a block
+  // above the band's low edge. So the level a sender joined at, sized for an unknown start, is
+  // given back once the meter knows the sender.
   const double packet = static_cast<double>(packet_frames_.load(std::memory_order_relaxed));
   const double spread = static_cast<double>(spread_frames_.load(std::memory_order_relaxed));
   const double low = std::max(target - packet / 2 - spread / 2, block_frames);
   const double high = low + packet + block_frames;
+  // Where the level comes to rest: half a block above the band's low edge without the start's
+  // margin, which is gone by the time a move there has ended.
+  const double resting = static_cast<double>(resting_target_bytes() / bytes_per_frame);
+  const double rest = std::max(resting - packet / 2 - spread / 2, block_frames) + block_frames / 2;
   if (setpoint_ < 0.0) {
     // The first window judged only measures: one window of a burst that happened to trickle in at
     // about real time proves no pace, and is no excess to skip.
@@ -269,7 +339,8 @@ void input_channel::watch_level(double level) {
     windows_judged_ = 0;
     return;
   }
-  double error = mean - setpoint_;
+  // Against the window's mean setpoint: a trim moves it all through the window.
+  double error = mean - window_setpoint_sum_ / static_cast<double>(window_blocks_);
   // How much a window's mean wanders by itself (a drift moves it well under a deadband a window):
   // a sender with heavy jitter gets a deadband and a jump threshold that wide, so its noise is
   // neither followed as drift nor mistaken for jumps that would reset the level held. One outlier
@@ -278,36 +349,50 @@ void input_channel::watch_level(double level) {
   noise_ += 0.1 * (std::min(change, 4.0 * noise_ + deadband_) - noise_);
   const double deadband = std::max(deadband_, 3.0 * noise_);  // some 2.7 times the noise's deviation
   loop_.set_deadband(deadband);
-  const double excess = mean - std::min(setpoint_, high);
-  skipping_ = excess > std::max(2 * block_frames, 0.03 * rate_) || (skipping_ && excess > block_frames / 2);
-  if (skipping_) {
-    // Gross excess, a burst after a stall: skipped, a block a window, down into the band.
-    skip_bytes_ = static_cast<std::size_t>(std::min(excess, block_frames)) * bytes_per_frame;
-    setpoint_ = std::min(setpoint_, high);
-    last_error_ = mean - setpoint_;
+  if (mean - std::min(setpoint_, high) > std::max(2 * block_frames, gross_excess * rate_)) {
+    // Gross excess, a burst after a stall: skipped down to rest at once, crossfaded.
+    skip_bytes_ = static_cast<std::size_t>(mean - rest) * bytes_per_frame;
+    setpoint_ = rest;
+    trim_to_ = -1.0;
+    last_error_ = 0.0;
     return;
   }
   if (std::abs(error) > 3 * deadband) {
     // A jump, not a drift (which moves the level well under a deadband a window): trimmed.
-    if (trim_to_ < 0.0) trim_to_ = setpoint_;
+    if (trim_to_ < 0.0) trim_towards(setpoint_);
     setpoint_ = mean;
     error = 0.0;
   }
-  // A level below the band is raised whatever it costs; one above it is lowered only once the
-  // input is resampled anyway (a sender on our clock keeps its latency and its bits).
-  // (Not std::clamp: the upper bound, the setpoint, may lie below the band, and then wins.)
-  const double goal = std::min(std::max(trim_to_ < 0.0 ? setpoint_ : trim_to_, low), resampling_ ? high : setpoint_);
-  if (std::abs(goal - setpoint_) > deadband) trim_to_ = goal;
+  // Until it has come to rest once the start's margin is gone, a level that joined is brought to
+  // rest; after that, only when it leaves the band.
+  const double wanted = trim_to_ < 0.0 ? setpoint_ : trim_to_;
+  const double goal = !settled_ || wanted > high || wanted < low ? rest : wanted;
+  if (std::abs(goal - setpoint_) > deadband) {
+    trim_towards(goal);
+  } else if (trim_to_ < 0.0 && margin_bytes_.load(std::memory_order_relaxed) == 0) {
+    settled_ = true;
+  }
+  settled_shown_.store(settled_ && trim_to_ < 0.0, std::memory_order_relaxed);
   // The loop acts once the noise is known: before, a noisy sender's first errors would pass for
   // drift. Meanwhile the level held is their mean, not one window's.
-  if (++windows_judged_ < noise_windows && !resampling_) {
+  if (++windows_judged_ < noise_windows && loop_.ratio() == 1.0) {
     if (trim_to_ < 0.0) setpoint_ += error / static_cast<double>(windows_judged_ + 1);
-    last_error_ = mean - setpoint_;
+    last_error_ = error;
     return;
   }
   last_error_ = error;
   loop_.update(error);
   drift_shown_.store(loop_.offset() * 1e6, std::memory_order_relaxed);
+}
+
+void input_channel::trim_towards(double goal) {
+  // A move under way keeps its speed (a goal that recedes as the start's margin goes makes it no
+  // slower), unless it needs more.
+  const bool same_way = trim_to_ >= 0.0 && (goal < setpoint_) == (trim_to_ < setpoint_);
+  const double speed =
+      std::clamp(std::abs(setpoint_ - goal) / rate_ / trim_seconds, slowest_trim, fastest_trim);
+  trim_speed_ = same_way ? std::max(trim_speed_, speed) : speed;
+  trim_to_ = goal;
 }
 
 // Reads a block and skips `skip_bytes` after it, crossfading the block's last frames into the
@@ -317,18 +402,29 @@ void input_channel::read_skipping(std::span<std::int16_t> block, std::size_t ski
     ring_->read(std::as_writable_bytes(block));
     return;
   }
-  const std::size_t skip = skip_bytes / sizeof(std::int16_t);  // samples
-  auto read = std::span(scratch_).first(block.size() + skip);
-  ring_->read(std::as_writable_bytes(read));
   const std::size_t fade = std::min<std::size_t>(64, block.size() / 2);  // samples: 32 frames
   const std::size_t keep = block.size() - fade;
-  std::copy_n(read.begin(), keep, block.begin());
+  const std::size_t skip = skip_bytes / sizeof(std::int16_t);  // samples
+  // The block up to its fade, the fade's frames as they were, then (past the skipped ones) the
+  // frames to fade into: the ring is read at most a block and a fade at a time.
+  ring_->read(std::as_writable_bytes(block.first(keep)));
+  auto from = std::span(scratch_).first(fade);
+  auto to = std::span(scratch_).subspan(fade, fade);
+  ring_->read(std::as_writable_bytes(from));
+  if (skip >= fade) {
+    ring_->discard((skip - fade) * sizeof(std::int16_t));
+    ring_->read(std::as_writable_bytes(to));
+  } else {
+    // The frames to fade into overlap the fade's own: the ones read already, then the rest.
+    std::copy(from.begin() + static_cast<std::ptrdiff_t>(skip), from.end(), to.begin());
+    ring_->read(std::as_writable_bytes(to.subspan(fade - skip)));
+  }
   for (std::size_t i = 0; i < fade; i += 2) {
     const float w = static_cast<float>(i / 2 + 1) / static_cast<float>(fade / 2);
     for (std::size_t ch = 0; ch < 2; ++ch) {
-      const float from = read[keep + i + ch];
-      const float to = read[keep + i + ch + skip];
-      block[keep + i + ch] = static_cast<std::int16_t>(std::lround(from + w * (to - from)));
+      const float a = from[i + ch];
+      const float b = to[i + ch];
+      block[keep + i + ch] = static_cast<std::int16_t>(std::lround(a + w * (b - a)));
     }
   }
   counters().skipped_frames.fetch_add(skip_bytes / bytes_per_frame, std::memory_order_relaxed);

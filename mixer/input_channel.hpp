@@ -24,15 +24,16 @@ enum class input_kind { network, file, tone };
 /// An input channel. A network input owns a jitter buffer: a byte ring that one sender fills
 /// (TCP may cut it anywhere) and the engine drains a block at a time once its target is
 /// buffered; when it runs dry the rest of the block is silence, an underrun is counted, the
-/// target grows by one block (up to half the ring: a sender whose packets are longer than the
-/// target, like ffmpeg's 23 ms, settles instead of underrunning forever) and the input waits to
-/// refill. While it plays, the buffer's mean level over windows of half a second is held at the
-/// level it settled at after joining (at most a block above the target): a drift_loop follows the
-/// sender's clock and a resampler reads the ring at the loop's ratio, so a sender whose crystal runs
-/// fast or slow loses or gains nothing; while the ratio is exactly 1 (a sender on our clock, or
-/// paced by a full ring, or a burst) the ring is read as it is, bit for bit. Gross excess (a burst
-/// after a stall) is skipped instead, at most a block per window, with a short crossfade.
-/// A tone input generates a sine in the engine.
+/// target grows by one block for the next 30 s (up to half the ring) and the input waits to
+/// refill. While it plays, the buffer's mean level over windows of half a second is held in the
+/// band the sender's packets give around the target: a level out of it (the margin of an unknown
+/// start, a burst, a stall) is trimmed back to rest near the band's low edge by reading up to
+/// 0.8 % faster or slower for a second or two, and a drift_loop follows the sender's clock; a
+/// resampler reads the ring at their ratio, so a sender whose crystal runs fast or slow loses or
+/// gains nothing. Whenever the ratio is exactly 1 (a sender on our clock once its level rests, or
+/// paced by a full ring, or a burst) the ring is read as it is, bit for bit: a trim ends on a whole
+/// frame and hands the resampler's frames back. Gross excess (a burst after a stall) is skipped
+/// instead, at once, with a short crossfade. A tone input generates a sine in the engine.
 class input_channel : public channel {
  public:
   /// A ring-fed input (network or file) buffering up to config.input_buffer_ms, joining mixes at
@@ -68,10 +69,18 @@ class input_channel : public channel {
   bool has_sender() const { return sender_.load(std::memory_order_acquire); }
   /// Any thread: whether the input is currently heard (its buffer reached the target).
   bool playing() const { return playing_.load(std::memory_order_relaxed); }
+  /// Any thread: the spread of the sender's arrivals against its own pace, in ms, as sized for
+  /// (part of the target).
+  std::uint32_t jitter_ms() const {
+    return static_cast<std::uint32_t>(spread_frames_.load(std::memory_order_relaxed) * 1000 / rate_);
+  }
   /// Any thread: milliseconds of audio buffered (in the ring and the resampler).
   std::uint32_t buffered_ms() const;
   /// Any thread: input frames read per output frame (1: the ring is read as it is).
   double ratio() const { return ratio_shown_.load(std::memory_order_relaxed); }
+  /// Any thread: whether the level has come to rest at its target since the sender joined (the
+  /// margin of its start given back), and holds there.
+  bool settled() const { return settled_shown_.load(std::memory_order_relaxed); }
   /// Any thread: the sender's clock offset as the drift loop estimates it, ppm (positive: fast).
   double drift_ppm() const { return drift_shown_.load(std::memory_order_relaxed); }
 
@@ -80,11 +89,14 @@ class input_channel : public channel {
 
  private:
   std::size_t target_bytes() const;
+  std::size_t resting_target_bytes() const;
   void render_network(std::span<std::int16_t> block);
   bool render_resampled(std::span<std::int16_t> block, std::size_t available, bool sender);
+  void leave_resampler(std::span<std::int16_t> block, std::size_t available);
   void read_skipping(std::span<std::int16_t> block, std::size_t skip_bytes);
   double steer();
   void watch_level(double level);
+  void trim_towards(double goal);
   void run_dry(std::span<std::int16_t> block, std::size_t got, bool sender);
   void keep_history(std::span<const std::int16_t> block);
 
@@ -93,11 +105,15 @@ class input_channel : public channel {
   std::uint32_t latency_ms_ = 0;
   std::size_t block_bytes_;
   std::size_t max_target_bytes_ = 0;
-  std::atomic<std::size_t> target_bytes_{0};  // the latency asked for, grown by underruns
+  std::size_t floor_bytes_ = 0;               // the latency asked for
+  std::atomic<std::size_t> target_bytes_{0};  // that, grown by recent underruns
+  std::uint64_t blocks_since_underrun_ = 0;
+  std::uint64_t underrun_memory_blocks_ = 0;   // after which their growth is given back
   arrival_meter arrivals_;                     // the sender's thread
   std::atomic<std::size_t> needed_bytes_{0};   // what the arrivals need
   std::atomic<std::size_t> packet_frames_{0};  // the longest of them
   std::atomic<std::size_t> spread_frames_{0};  // of their lateness
+  std::atomic<std::size_t> margin_bytes_{0};   // for a start whose jitter is not known yet
   std::unique_ptr<byte_ring> ring_;
   std::vector<std::int16_t> scratch_;  // what is read, with the frames skipped with it
   std::vector<std::int16_t> staging_;  // what the resampler is given
@@ -112,11 +128,14 @@ class input_channel : public channel {
   bool resampling_ = false;               // the ratio has left 1 since the sender came
   double setpoint_ = -1.0;                // the mean level held, frames (negative: not measured yet)
   double trim_to_ = -1.0;                 // the setpoint being moved to (negative: none)
-  bool skipping_ = false;                 // gross excess is being skipped
+  double trim_speed_ = 0.0;               // of that move, as a change of the ratio
+  double trim_ = 0.0;                     // the change of the ratio now, gliding to and from that
+  bool settled_ = false;                  // came to rest since joining, its start's margin gone
   double ratio_ = 1.0;                    // for this block: the loop's, and a trim's
   std::size_t window_blocks_ = 0;
   std::size_t window_seen_ = 0;           // blocks of the current window
   double window_sum_ = 0.0;               // of the levels seen in the window, frames
+  double window_setpoint_sum_ = 0.0;      // and of the setpoints they were held at
   std::uint64_t window_overruns_ = 0;     // the overrun count when the window began
   std::uint64_t window_bytes_in_ = 0;     // the byte count when the window began
   std::size_t skip_bytes_ = 0;            // to skip with the next block
@@ -125,6 +144,7 @@ class input_channel : public channel {
   std::atomic<std::size_t> held_frames_{0};  // by the resampler, past its position
   std::atomic<double> ratio_shown_{1.0};
   std::atomic<double> drift_shown_{0.0};
+  std::atomic<bool> settled_shown_{false};
   std::optional<tone_generator> tone_;
   std::string sender_address_;
   std::atomic<bool> sender_{false};

@@ -46,10 +46,31 @@ std::size_t resampler::append(std::span<const std::int16_t> samples) {
   return n / 2;
 }
 
+bool resampler::on_whole_frame() const {
+  return position_ == std::floor(position_);
+}
+
+double resampler::landing_ratio(std::size_t frames, double ratio, double most) const {
+  const double n = static_cast<double>(frames);
+  const double exact = (std::round(position_ + n * ratio) - position_) / n;
+  return std::clamp(exact, ratio - most, ratio + most);
+}
+
+std::size_t resampler::release(std::span<std::int16_t> out) {
+  const auto at = static_cast<std::size_t>(position_);
+  const std::size_t n = std::min(out.size() / 2, frames_ > at ? frames_ - at : 0);
+  // The frames were s16 / 32768, exact in a float; scaled back and rounded they are the same s16.
+  kernels().float_to_s16(frames_buffer_.data() + 2 * at, out.data(), 2 * n);
+  position_ += static_cast<double>(n);
+  return n;
+}
+
 void resampler::produce(std::span<float> out, double ratio) {
   const std::size_t frames = out.size() / 2;
   position_ = kernels().resample(frames_buffer_.data(), filter_->table(), filter_->taps(), filter_->phases(),
                                  position_, ratio, out.data(), frames);
+  // A landing ratio's end is a whole frame up to the rounding of position + frames * ratio.
+  if (const double whole = std::round(position_); std::abs(position_ - whole) < 1e-9) position_ = whole;
   // Keep what the taps of the next position can still read.
   const std::size_t lead = history_frames();
   const auto whole = static_cast<std::size_t>(position_);

@@ -32,6 +32,14 @@ class resampler {
   void produce(std::span<float> out, double ratio);
   /// Input frames held past the position: part of the stream's buffered level.
   double ahead() const { return static_cast<double>(frames_) - position_; }
+  /// Whether the position is on a whole input frame (where ratio 1 reads the input exactly).
+  bool on_whole_frame() const;
+  /// The ratio, within `most` of `ratio`, at which produce(`frames`) ends nearest to a whole input
+  /// frame (on it, if `most` allows).
+  double landing_ratio(std::size_t frames, double ratio, double most) const;
+  /// On a whole frame: moves the input frames held past the position into `out` (interleaved, as
+  /// they were appended, bit for bit), as many as fit; returns how many frames.
+  std::size_t release(std::span<std::int16_t> out);
   /// The frames a position reads before itself: the history restart() takes.
   std::size_t history_frames() const { return filter_->taps() / 2 - 1; }
 

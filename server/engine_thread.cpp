@@ -30,8 +30,8 @@ nanoseconds frame_time(std::uint64_t frames, std::uint32_t rate) {
 
 }  // namespace
 
-bool engine_thread::start(int rt_priority) {
-  thread_ = std::jthread([this](const std::stop_token& stop) { run(stop); });
+bool engine_thread::start(int rt_priority, const block_signal& published) {
+  thread_ = std::jthread([this, &published](const std::stop_token& stop) { run(stop, published); });
   if (rt_priority <= 0) return true;
   sched_param param{};
   param.sched_priority = rt_priority;
@@ -44,7 +44,7 @@ void engine_thread::stop() {
   thread_.join();
 }
 
-void engine_thread::run(const std::stop_token& stop) {
+void engine_thread::run(const std::stop_token& stop, const block_signal& published) {
   const auto& config = engine_.config();
   const nanoseconds period = frame_time(config.block_frames, config.rate);
   nanoseconds origin = monotonic_now();
@@ -62,6 +62,7 @@ void engine_thread::run(const std::stop_token& stop) {
       }
     }
     engine_.process_block();
+    published.notify();
     frames += config.block_frames;
     const nanoseconds end = monotonic_now();
     busy += end - start;

@@ -26,10 +26,6 @@ std::string demo_scene(std::uint16_t port) {
          "route main PRERECORD\n";
 }
 
-std::chrono::nanoseconds block_period(const mixer::engine_config& c) {
-  return std::chrono::nanoseconds(std::int64_t{1'000'000'000} * c.block_frames / c.rate);
-}
-
 // Disk jobs and sound-device calls; two threads, so a slow card does not hold up the state file.
 constexpr std::size_t worker_threads = 2;
 
@@ -39,7 +35,7 @@ mixmatrix_server::mixmatrix_server(const server_options& options)
     : options_(options),
       engine_(options_.engine),
       clock_(engine_),
-      pump_(io_, block_period(options_.engine)),
+      pump_(io_, published_),
       sessions_(pump_, events_, options_),
       ports_(io_, options_.stream.address(), sessions_),
       rtp_(io_, options_.engine.rate),
@@ -57,7 +53,7 @@ mixmatrix_server::mixmatrix_server(const server_options& options)
 
 int mixmatrix_server::run() {
   if (!build_scene()) return 1;
-  if (!clock_.start(options_.rt_priority)) {
+  if (!clock_.start(options_.rt_priority, published_)) {
     log(log_level::info, "real-time scheduling refused; the engine runs at normal priority (--rt-priority 0 to stop asking)");
   }
   pump_.start();

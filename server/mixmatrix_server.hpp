@@ -4,6 +4,7 @@
 
 #include "mixer/engine.hpp"
 #include "server/asio.hpp"
+#include "server/block_signal.hpp"
 #include "server/control/command_core.hpp"
 #include "server/control/event_bus.hpp"
 #include "server/control/scene_store.hpp"
@@ -43,6 +44,7 @@ class mixmatrix_server {
   server_options options_;
   asio::io_context io_;
   mixer::engine engine_;
+  block_signal published_;  // from the engine thread to the pump, once a block
   engine_thread clock_;
   event_bus events_;  // before the pump: sessions it owns announce their end while it is destroyed
   block_pump pump_;

@@ -1,12 +1,25 @@
 #include "server/net/block_pump.hpp"
 
-namespace mixmatrix::server {
+#include <unistd.h>
 
-block_pump::block_pump(asio::io_context& io, std::chrono::nanoseconds period) : timer_(io), period_(period) {}
+#include <cerrno>
+#include <system_error>
+
+namespace mixmatrix::server {
+namespace {
+// The descriptor asio owns (and closes) is a duplicate: the engine thread keeps writing the original.
+int duplicate(int fd) {
+  const int copy = ::dup(fd);
+  if (copy < 0) throw std::system_error(errno, std::generic_category(), "dup");
+  return copy;
+}
+}  // namespace
+
+block_pump::block_pump(asio::io_context& io, const block_signal& published)
+    : published_(io, duplicate(published.fd())) {}
 
 void block_pump::start() {
-  next_ = std::chrono::steady_clock::now();
-  do_tick();
+  do_wait();
 }
 
 void block_pump::add(std::shared_ptr<pumped_session> session) { sessions_.push_back(std::move(session)); }
@@ -19,7 +32,8 @@ void block_pump::disconnect(const mixer::channel* ch) {
 
 void block_pump::stop() {
   stopped_ = true;
-  timer_.cancel();
+  error_code ignored;
+  published_.cancel(ignored);
   // Move out first: a session's stop may run handlers that reach back into the pump.
   auto sessions = std::move(sessions_);
   for (auto& s : sessions) s->stop();
@@ -32,12 +46,14 @@ void block_pump::do_tick() {
     auto s = sessions_[i];
     s->pump();
   }
-  const auto now = std::chrono::steady_clock::now();
-  next_ += period_;
-  if (next_ < now - 10 * period_) next_ = now;  // after a stall, resume the grid instead of racing it
-  timer_.expires_at(next_);
-  timer_.async_wait([this](const error_code& ec) {
-    if (!ec && !stopped_) do_tick();
+}
+
+void block_pump::do_wait() {
+  // One tick however many blocks were published since the last: every session takes all that is new.
+  published_.async_read_some(asio::buffer(&count_, sizeof count_), [this](const error_code& ec, std::size_t) {
+    if (ec || stopped_) return;
+    do_tick();
+    do_wait();
   });
 }
 

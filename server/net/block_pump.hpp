@@ -1,21 +1,23 @@
 #pragma once
 
-#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
 #include "server/asio.hpp"
+#include "server/block_signal.hpp"
 #include "server/net/pumped_session.hpp"
 
 namespace mixmatrix::server {
 
-/// Owns and drives every audio session: once per engine block, on absolute deadlines of the
-/// steady clock, each session moves what audio is ready (a paused sender has no I/O in flight,
-/// so the pump is what keeps it alive). Stopped sessions are let go at the next tick.
+/// Owns and drives every audio session: as soon as the engine has published a block (its
+/// block_signal), each session moves what audio is ready, so a listener gets a block without
+/// waiting for a timer (a paused sender has no I/O in flight, so the pump is what keeps it alive).
+/// Stopped sessions are let go at the next tick.
 class block_pump {
  public:
-  /// A pump ticking every `period` on `io`.
-  block_pump(asio::io_context& io, std::chrono::nanoseconds period);
+  /// A pump on `io`, ticking when `published` says a block is out.
+  block_pump(asio::io_context& io, const block_signal& published);
 
   /// Starts ticking.
   void start();
@@ -28,10 +30,10 @@ class block_pump {
 
  private:
   void do_tick();
+  void do_wait();
 
-  asio::steady_timer timer_;
-  std::chrono::nanoseconds period_;
-  std::chrono::steady_clock::time_point next_;
+  asio::posix::stream_descriptor published_;  // a duplicate of the signal's eventfd
+  std::uint64_t count_ = 0;                   // what a read of it takes
   std::vector<std::shared_ptr<pumped_session>> sessions_;
   bool stopped_ = false;
 };

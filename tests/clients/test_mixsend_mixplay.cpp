@@ -79,7 +79,7 @@ TEST_CASE("mixplay --raw writes PCM to stdout for --seconds, mixsend --tone feed
   child_process tone({MIXSEND_PATH, "T", "--tone", "1000", "--level", "-6", "--server", at}, dir + "/send.txt");
   std::this_thread::sleep_for(300ms);
   REQUIRE(server.command("route OUT T").ok());
-  std::this_thread::sleep_for(200ms);
+  CHECK(server.wait_settled("T"));  // down from its start's margin: the tone at its own pitch again
   REQUIRE(run_shell(std::string(MIXPLAY_PATH) + " OUT --raw --seconds 1 --server " + at + " > " + dir + "/out.raw", 10s) == 0);
   const std::string heard = read_file(dir + "/out.raw");
   CHECK(heard.size() == 44100 * 4);

@@ -39,9 +39,16 @@ struct simulation {
     return worst;
   }
 
+  // `n` packets more at once, before the first: what a sender had queued before it connected.
+  void send_ahead(std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) send_packet();
+    ahead += n;
+  }
+
   double next_arrival() {
     if (!arrival_pending) {
-      const double sent = static_cast<double>(packets) * static_cast<double>(packet) / (config.rate * (1.0 + ppm * 1e-6));
+      const double sent = static_cast<double>(packets - ahead) * static_cast<double>(packet) /
+                          (config.rate * (1.0 + ppm * 1e-6));
       arrival = std::max(arrival, sent + std::uniform_real_distribution<double>(0.0, jitter)(random));
       arrival_pending = true;
     }
@@ -97,6 +104,7 @@ struct simulation {
   const double omega = 2 * std::numbers::pi * 997.0 / 44100.0;
   std::size_t ticks = 0;
   std::size_t packets = 0;
+  std::size_t ahead = 0;
   std::size_t sent_frames = 0;
   double arrival = 0.0;
   bool arrival_pending = false;
@@ -161,27 +169,71 @@ TEST_CASE("a steady sender never underruns at its start: the target fits its pac
   }
 }
 
-TEST_CASE("a sender on the engine's clock is never resampled: its frames play bit for bit") {
-  simulation sim(0.0, 441, 1.0);
+namespace {
+
+// The sine's frame `n` as the simulated sender made it.
+std::int16_t sent_sample(const simulation& sim, std::size_t n) {
+  return static_cast<std::int16_t>(std::lround(sim.amplitude * std::sin(sim.omega * static_cast<double>(n))));
+}
+
+// Renders `seconds` more and requires every frame to be the next one the sender sent, bit for bit
+// (the first block is found among the last 200 ms sent).
+void require_bit_exact(simulation& sim, double seconds) {
   std::vector<std::int16_t> block(sim.config.block_samples());
-  std::size_t played = 0;
-  bool started = false;
-  for (std::size_t b = 0; b < 20000; ++b) {  // two minutes
+  std::size_t next = 0;
+  bool found = false;
+  const auto blocks = static_cast<std::size_t>(seconds * sim.config.rate / sim.config.block_frames);
+  for (std::size_t b = 0; b < blocks; ++b) {
     const double now = static_cast<double>(sim.ticks++) * sim.config.block_frames / sim.config.rate;
     while (sim.next_arrival() <= now) sim.send_packet();
     sim.input.render(block);
-    if (!sim.input.playing()) {
-      REQUIRE_FALSE(started);
-      continue;
+    REQUIRE(sim.input.playing());
+    for (std::size_t n = sim.sent_frames - std::min<std::size_t>(sim.sent_frames, 8820);
+         !found && n < sim.sent_frames; ++n) {
+      found = true;
+      for (std::size_t i = 0; found && i < block.size(); i += 2)
+        found = block[i] == sent_sample(sim, n + i / 2);
+      if (found) next = n;
     }
-    started = true;
-    for (std::size_t i = 0; i < block.size(); i += 2, ++played) {
-      const auto want = static_cast<std::int16_t>(std::lround(sim.amplitude * std::sin(sim.omega * static_cast<double>(played))));
-      REQUIRE(block[i] == want);
+    REQUIRE(found);
+    for (std::size_t i = 0; i < block.size(); i += 2, ++next) {
+      REQUIRE(block[i] == sent_sample(sim, next));
+      REQUIRE(block[i + 1] == block[i]);
     }
   }
+}
+
+}  // namespace
+
+TEST_CASE("a sender on the engine's clock comes down from its start's margin, then plays bit for bit") {
+  simulation sim(0.0, 441, 1.0);
+  CHECK(sim.run(5.0) < 16.0);
   CHECK(sim.input.ratio() == 1.0);
   CHECK(sim.input.drift_ppm() == 0.0);
+  require_bit_exact(sim, 120.0);
+  CHECK(sim.input.counters().underruns == 0);
+  CHECK(sim.input.counters().skipped_frames == 0);
+}
+
+TEST_CASE(
+    "a sender that joins with 40 ms of excess reaches its target within 5 s, unbroken, then plays bit for "
+    "bit") {
+  for (const std::size_t packet : {std::size_t{88}, std::size_t{441}}) {
+    INFO("packets of " << packet << " frames");
+    simulation sim(0.0, packet, 1.0);
+    sim.send_ahead(40 * 44100 / 1000 / packet);  // queued before it connected, sent at once
+    const double worst = sim.run(5.0);
+    CHECK(worst < 16.0);  // a trim, not a skip: the wave never breaks
+    const double target = sim.input.target_ms();
+    const double packet_ms = static_cast<double>(packet) * 1000.0 / 44100.0;
+    const double block_ms = static_cast<double>(sim.config.block_frames) * 1000.0 / 44100.0;
+    MESSAGE("level " << sim.mean_level(0.5) << " ms, target " << target << " ms");
+    CHECK(std::abs(sim.mean_level(0.5) - target) <= packet_ms / 2 + block_ms);
+    CHECK(sim.input.ratio() == 1.0);
+    require_bit_exact(sim, 20.0);
+    CHECK(sim.input.counters().underruns == 0);
+    CHECK(sim.input.counters().skipped_frames == 0);
+  }
 }
 
 TEST_CASE("a followed sender that leaves plays out its last frames, and the next one joins at its target") {

@@ -140,43 +140,75 @@ TEST_CASE("a tone input renders its sine on both channels at its level") {
   CHECK(peak == doctest::Approx(32767 * 0.501187).epsilon(0.001));
 }
 
-TEST_CASE("a buffer far above its target skips back, a block at a time with a crossfade") {
-  input_channel in("in", small_config(), 20);  // target 20 frames; a window is 50 blocks
-  in.attach_sender("test");
+namespace {
+// An input at 1000 Hz (a window is 50 blocks of 10 frames) with a target of `latency` frames,
+// whose sender keeps its buffer where `fed` frames put it, feeding what each block takes; `next`
+// counts the ramp's frames.
+struct steady_feed {
+  steady_feed(std::size_t fed, std::uint32_t latency) : in("in", small_config(), latency) {
+    in.attach_sender("test");
+    frames(fed);
+  }
+  void frames(std::size_t n) {
+    feed(in, ramp_frames(n, next));
+    in.counters().bytes_in.fetch_add(n * 4);  // as the network thread counts what it reads
+    next = static_cast<std::int16_t>(next + static_cast<std::int16_t>(n));
+  }
+  input_channel in;
   std::int16_t next = 1;
-  const auto feed_frames = [&](std::size_t frames) {
-    feed(in, ramp_frames(frames, next));
-    in.counters().bytes_in.fetch_add(frames * 4);  // as the network thread counts what it reads
-    next = static_cast<std::int16_t>(next + static_cast<std::int16_t>(frames));
-  };
-  feed_frames(80);  // 60 frames more than the target, as after a sender's stall and burst
+};
+}  // namespace
+
+TEST_CASE("gross excess (a burst after a stall) is skipped down to rest at once, with a crossfade") {
+  steady_feed s(95, 20);  // 75 frames above the target of 20: more than 50 above the band
   std::int16_t expected = 1;
   for (int block = 0; block < 100; ++block) {
-    auto b = render(in);
-    CHECK(b == ramp_frames(10, expected));  // the first two windows play every frame: one measures
+    CHECK(render(s.in) == ramp_frames(10, expected));  // the first two windows play every frame: one measures
     expected = static_cast<std::int16_t>(expected + 10);
-    feed_frames(10);
+    s.frames(10);
   }
-  CHECK(in.counters().skipped_frames == 0);
-  auto skipped = render(in);  // a second window's worth of proof: one block (10 frames) is skipped here
-  CHECK(in.counters().skipped_frames == 10);
-  CHECK(skipped[0] == expected);      // the block starts where it should...
-  CHECK(skipped[18] == expected + 19);  // ...and ends on the frame after the skipped ones
-  for (std::size_t f = 1; f < 10; ++f) CHECK(skipped[2 * f] > skipped[2 * f - 2]);  // no step back, no click
-  std::int16_t previous = skipped[18];
-  for (int block = 0; block < 2000; ++block) {
-    feed_frames(10);
-    const auto b = render(in);
+  CHECK(s.in.counters().skipped_frames == 0);
+  const auto skipped = render(s.in);  // the second window's proof: skipped to rest (25 frames) here
+  s.frames(10);
+  const auto skip = static_cast<std::int16_t>(s.in.counters().skipped_frames.load());
+  CHECK(skip == 70);
+  CHECK(skipped[0] == expected);              // the block starts where it should...
+  CHECK(skipped[18] == expected + 9 + skip);  // ...and ends on the frame after the skipped ones
+  for (std::size_t f = 1; f < 10; ++f) CHECK(skipped[2 * f] > skipped[2 * f - 2]);  // no step back
+  const auto after = render(s.in);
+  s.frames(10);
+  CHECK(after[0] == expected + 10 + skip);
+  CHECK(std::abs(static_cast<int>(s.in.buffered_ms()) - 25) <= 1);
+  CHECK(s.in.counters().underruns == 0);
+}
+
+TEST_CASE("a buffer moderately above its target is trimmed down to rest, then read bit for bit again") {
+  // 40 frames above the target of 40, 30 above the band: no skip. (A target of 40 frames leaves
+  // the ring the 16 frames the resampler reads ahead: at 1000 Hz they are 16 ms.)
+  steady_feed s(80, 40);
+  std::int16_t previous = 0;
+  bool resampled = false;
+  for (int block = 0; block < 1000; ++block) {
+    const auto b = render(s.in);
+    s.frames(10);
+    resampled = resampled || s.in.ratio() != 1.0;
     for (std::size_t f = 0; f < 10; ++f) {
       REQUIRE(b[2 * f] > previous);  // never a step back
       previous = b[2 * f];
     }
   }
-  // Gross (over 30 ms above the band): skipped, down to the target and a block's cushion, no further.
-  CHECK(in.counters().skipped_frames == 50);
-  feed_frames(10);
-  CHECK(std::abs(static_cast<int>(in.buffered_ms()) - 30) <= 1);
-  CHECK(in.counters().underruns == 0);
+  CHECK(resampled);
+  CHECK(s.in.counters().skipped_frames == 0);
+  CHECK(s.in.ratio() == 1.0);
+  CHECK(std::abs(static_cast<int>(s.in.buffered_ms()) - 45) <= 2);
+  // Back on whole frames: each block is the ten frames after the last, exactly.
+  for (int block = 0; block < 10; ++block) {
+    const auto b = render(s.in);
+    s.frames(10);
+    CHECK(b == ramp_frames(10, static_cast<std::int16_t>(previous + 1)));
+    previous = b[18];
+  }
+  CHECK(s.in.counters().underruns == 0);
 }
 
 TEST_CASE("a burst (a file sent at once) and a sender paced by a full buffer are never skipped") {

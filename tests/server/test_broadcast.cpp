@@ -56,7 +56,7 @@ double level_at(const std::vector<double>& samples, double hz, std::ptrdiff_t fr
 }  // namespace
 
 TEST_CASE(
-    "mix-minus: three callers over the network; each caller's feed holds the other two, not their own") {
+    "mix-minus: three callers over the network, each caller's feed holds the other two, not their own") {
   struct caller {
     std::string name;
     double hz;

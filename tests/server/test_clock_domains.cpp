@@ -21,17 +21,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// The worst break of a sine at `hz` in the left channel: x[n+1] + x[n-1] - 2 cos(w) x[n] is
-// rounding (a few LSB) on a continuous wave, thousands where frames were dropped, repeated or
-// silenced.
-double worst_break(const std::string& pcm, double hz) {
-  const auto left = channel_samples(pcm, 0);
-  const double c = 2 * std::cos(2 * std::numbers::pi * hz / 44100.0);
-  double worst = 0;
-  for (std::size_t i = 1; i + 1 < left.size(); ++i) worst = std::max(worst, std::abs(left[i + 1] + left[i - 1] - c * left[i]));
-  return worst;
-}
-
 // A sender `ppm` off the server's clock feeds a mix through the stream port: after the loop has
 // settled, the mix's tone is one continuous wave, nothing is skipped or missing, and the buffer's
 // level holds while the offset is measured.
@@ -59,7 +48,7 @@ void follow(double ppm) {
   MESSAGE(last);
   CHECK(pcm.size() >= 9 * 176400);
   CHECK(longest_silence_frames(pcm) < 2);  // a sine at 1 kHz crosses zero on no two frames in a row
-  CHECK(worst_break(pcm, 1000) < 200.0);
+  CHECK(worst_sine_break(pcm, 1000) < 200.0);
   CHECK(show_field(last, "underruns") == show_field(settled, "underruns"));
   CHECK(show_field(last, "skipped_ms") == show_field(settled, "skipped_ms"));
   CHECK(show_field(last, "drift_ppm") == doctest::Approx(ppm).epsilon(0.3));
@@ -136,7 +125,7 @@ void play_on_card(double ppm) {
   CHECK(show_field(playing, "drift_ppm") == doctest::Approx(-ppm).epsilon(0.4));
   CHECK(longest_silence_frames(span) <= 1);
   // Up to its last 10 ms: the filter's ringing where the tone stops is no break.
-  CHECK(worst_break(span.substr(0, span.size() - 441 * 4), 1000) < 200.0);
+  CHECK(worst_sine_break(span.substr(0, span.size() - 441 * 4), 1000) < 200.0);
 }
 
 }  // namespace
@@ -172,7 +161,7 @@ void mixplay_on_card(double ppm) {
   CHECK(std::stod(summary.substr(at + 12)) == doctest::Approx(-ppm).epsilon(0.5));
   CHECK(longest_silence_frames(span) <= 1);
   // Up to its last 10 ms: the filter's ringing where the tone stops is no break.
-  CHECK(worst_break(span.substr(0, span.size() - 441 * 4), 1000) < 200.0);
+  CHECK(worst_sine_break(span.substr(0, span.size() - 441 * 4), 1000) < 200.0);
 }
 
 }  // namespace

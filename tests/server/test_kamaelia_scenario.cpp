@@ -31,7 +31,7 @@ TEST_CASE("Kamaelia's matrix: three ffmpeg senders, one mix, SWITCH and QUERY") 
   const bool ffmpeg = have_program("ffmpeg");
   if (!ffmpeg) MESSAGE("ffmpeg not installed: using the project's own paced sender");
   for (const auto& [input, hz] : inputs) {
-      const std::string& name = input;  // clang 14 cannot capture a structured binding
+    const std::string& name = input;  // clang 14 cannot capture a structured binding
     const auto port = free_port();
     // ffmpeg -re writes 23 ms packets and this kind of VM stalls for ~6 ms every few seconds: a 60 ms
     // target keeps the seconds measured here free of underruns while the adaptive default (tested on
@@ -49,8 +49,10 @@ TEST_CASE("Kamaelia's matrix: three ffmpeg senders, one mix, SWITCH and QUERY") 
   }
   // A cold start of ffmpeg can take seconds (its libraries off the disk): wait for every sender.
   for (const auto& [name, hz] : inputs) server.wait_live(name);
+  // Every buffer settled: down from its start's margin, each tone at its own pitch again.
+  for (const auto& [name, hz] : inputs) CHECK(server.wait_settled(name));
   tcp_client listener(mix_port);
-  listener.read_for(1500ms);  // every buffer settled
+  listener.read_for(500ms);
 
   SUBCASE("the mix runs at 176400 B/s and holds every tone at its input level") {
     const auto start = std::chrono::steady_clock::now();

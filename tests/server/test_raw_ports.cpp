@@ -185,8 +185,9 @@ TEST_CASE("raw ports with format: ffmpeg sends f32le mono into an input and read
     fallback = std::make_unique<paced_sender>(in_port, wire_pcm({"f32le", 1}, tone, tone));
   }
   server.wait_live("IN");
+  CHECK(server.wait_settled("IN"));  // down from its start's margin: the tone at its own pitch again
   tcp_client raw(mix_port);
-  raw.read_for(500ms);  // the jitter buffer settled
+  raw.read_for(500ms);
   // Under a sanitizer, stalls make the input move its level by a trim (the pitch 0.2 % off for a
   // while), which a one-bin level reads lower; the exact claims are the optimized server's.
   const double within = sanitized_build ? 1.0 / 6 : 0.005;

@@ -133,8 +133,9 @@ TEST_CASE("raw ports at other rates: ffmpeg sends 48 kHz mono into an input and 
                         "tcp://127.0.0.1:" + std::to_string(in_port)},
                        temp_dir() + "/send.log");
   REQUIRE(server.wait_live("IN"));
+  CHECK(server.wait_settled("IN"));  // down from its start's margin: the tone at its own pitch again
   tcp_client raw(mix_port);
-  raw.read_for(500ms);  // the jitter buffer settled
+  raw.read_for(500ms);
   const auto dir = temp_dir();
   REQUIRE(run_shell("ffmpeg -nostdin -loglevel error -f f32le -ar 96000 -ac 2 -i tcp://127.0.0.1:" +
                         std::to_string(mix_port) + " -t 1 -f s16le -y " + dir + "/out.raw",

@@ -1,5 +1,6 @@
 #include "tests/support/audio_analysis.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <cstdint>
@@ -120,6 +121,15 @@ std::size_t longest_silence_frames(std::string_view pcm) {
     if (run > longest) longest = run;
   }
   return longest;
+}
+
+double worst_sine_break(std::string_view pcm, double hz, double rate) {
+  const auto left = channel_samples(pcm, 0);
+  const double c = 2 * std::cos(2 * std::numbers::pi * hz / rate);
+  double worst = 0;
+  for (std::size_t i = 1; i + 1 < left.size(); ++i)
+    worst = std::max(worst, std::abs(left[i + 1] + left[i - 1] - c * left[i]));
+  return worst;
 }
 
 }  // namespace mixmatrix::test

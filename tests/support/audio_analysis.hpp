@@ -31,6 +31,10 @@ std::string sound_span(const std::string& pcm);
 std::string wav_file(const std::string& pcm, unsigned rate = 44100);
 /// The PCM payload of a WAV file's data chunk ("" if there is none).
 std::string wav_payload(const std::string& wav);
+/// The worst break of a sine at `hz` in the left channel of s16le stereo PCM, in LSB:
+/// x[n+1] + x[n-1] - 2 cos(w) x[n] is rounding (a few LSB) on a continuous wave, and a change of
+/// pitch of a few per mille adds a few more; frames dropped, repeated or silenced leave thousands.
+double worst_sine_break(std::string_view pcm, double hz, double rate = 44100);
 /// The longest run of consecutive all-zero frames in s16le stereo PCM.
 std::size_t longest_silence_frames(std::string_view pcm);
 

@@ -69,13 +69,25 @@ int test_server::stop(int signal) {
 
 std::string test_server::log() const { return read_file(log_path_); }
 
-bool test_server::wait_live(const std::string& name, std::chrono::milliseconds timeout) {
+namespace {
+// Polls `show NAME` until its line holds `word`, at most `timeout`.
+bool wait_for_word(test_server& server, const std::string& name, const std::string& word,
+                   std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (command("show " + name).data.at(0).find("state=live") == std::string::npos) {
+  while (server.command("show " + name).data.at(0).find(word) == std::string::npos) {
     if (std::chrono::steady_clock::now() > deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return true;
+}
+}  // namespace
+
+bool test_server::wait_live(const std::string& name, std::chrono::milliseconds timeout) {
+  return wait_for_word(*this, name, "state=live", timeout);
+}
+
+bool test_server::wait_settled(const std::string& name, std::chrono::milliseconds timeout) {
+  return wait_for_word(*this, name, " settled=yes", timeout);
 }
 
 tcp_client test_server::listen(const std::string& channel) {

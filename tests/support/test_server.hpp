@@ -56,6 +56,9 @@ class test_server {
   /// Waits until input `name` shows `state=live` (a sender's first audio heard), at most `timeout`;
   /// whether it did.
   bool wait_live(const std::string& name, std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  /// Waits until input `name` shows `settled=yes` (its level came down to its target after the
+  /// sender joined: from then on its frames pass unresampled), at most `timeout`; whether it did.
+  bool wait_settled(const std::string& name, std::chrono::milliseconds timeout = std::chrono::seconds(15));
   /// A stream-port connection that has sent `LISTEN channel` and read its OK (fails the test if not).
   tcp_client listen(const std::string& channel);
 

@@ -88,7 +88,7 @@ TEST_CASE("core: a mix-minus with a port serves it, removing its source or mix r
 }
 
 TEST_CASE(
-    "core: unrouting a mix-minus's source keeps it, as its mix; routing the source again takes it out "
+    "core: unrouting a mix-minus's source keeps it, as its mix, and routing the source again takes it out "
     "again") {
   two_callers t;
   auto minus = t.rig.tap("NO_B");

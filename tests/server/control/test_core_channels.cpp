@@ -14,14 +14,15 @@ using mixmatrix::test::with_state_file;
 using strings = std::vector<std::string>;
 
 TEST_CASE(
-    "core: input add makes an idle network input with the default latency; the same name again is 409") {
+    "core: input add makes an idle network input with the default latency, and the same name again is 409") {
   core_rig rig;
   CHECK(rig.reply("input add N") == "OK");
   CHECK(rig.lines_of("list") == strings{"input N state=idle buffered_ms=0 listeners=0"});
   CHECK(rig.lines_of("show N") ==
         strings{
-            "input N state=idle sender=none playing=no latency_ms=20 target_ms=20 buffered_ms=0 underruns=0 "
-            "overruns=0 skipped_ms=0 drift_ppm=0.0 ratio=1.000000 bytes=0 frames=0 listeners=0"});
+            "input N state=idle sender=none playing=no latency_ms=20 target_ms=20 jitter_ms=0 buffered_ms=0 "
+            "underruns=0 overruns=0 skipped_ms=0 drift_ppm=0.0 ratio=1.000000 settled=no bytes=0 frames=0 "
+            "listeners=0"});
   CHECK(rig.reply("input add N") == "ERR 409 name N exists");
   CHECK(rig.reply("input add N tone 440") == "ERR 409 name N exists");
   CHECK(rig.ports.opened.empty());
