@@ -27,7 +27,7 @@ enum class input_kind { network, file, tone };
 /// target grows by one block for the next 30 s (up to half the ring) and the input waits to
 /// refill. While it plays, the buffer's mean level over windows of half a second is held in the
 /// band the sender's packets give around the target: a level out of it (the margin of an unknown
-/// start, a burst, a stall) is trimmed back to rest near the band's low edge by reading up to
+/// start, a burst, a stall) is trimmed back to rest above the band's low edge by reading up to
 /// 0.8 % faster or slower for a second or two, and a drift_loop follows the sender's clock; a
 /// resampler reads the ring at their ratio, so a sender whose crystal runs fast or slow loses or
 /// gains nothing. Whenever the ratio is exactly 1 (a sender on our clock once its level rests, or

@@ -21,16 +21,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Waits until every input in `names` is live and heard (its jitter buffer reached its target).
-void wait_playing(test_server& server, const std::vector<std::string>& names) {
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  for (const auto& name : names) {
-    while (server.command("show " + name).data.at(0).find("playing=yes") == std::string::npos &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(20ms);
-    }
-    REQUIRE_MESSAGE(server.command("show " + name).data.at(0).find("playing=yes") != std::string::npos, name);
-  }
+// Waits until each input plays with its level at rest (no trim under way: every tone at its pitch).
+void wait_settled(test_server& server, const std::vector<std::string>& names) {
+  for (const auto& name : names) REQUIRE_MESSAGE(server.wait_settled(name), name);
 }
 
 // What each of `ports` sends over the same `duration`, read side by side.
@@ -83,7 +76,7 @@ TEST_CASE(
   }
   CHECK(server.command("list").data.at(1) ==
         "mix C1_FEED state=on of=MAIN minus=C1 sources=2 listeners=0 port=" + std::to_string(ports[1]));
-  wait_playing(server, names);
+  wait_settled(server, names);
   const auto heard = listen_together(ports, 2500ms);
   for (std::size_t i = 0; i < ports.size(); ++i) {
     const std::string who = i == 0 ? "MAIN" : callers[i - 1].name + "_FEED";
@@ -119,7 +112,7 @@ TEST_CASE("ducking: a music bed under a voice fed over the network drops by the 
   // The voice: a second of digital silence, then a second of 2 kHz at -12 dBFS, again and again.
   const std::string voice = std::string(44100 * 4, '\0') + sine_pcm(2000, 0.25, 1.0);
   paced_sender sender(voice_port, voice);
-  wait_playing(server, {"VOICE"});
+  wait_settled(server, {"VOICE"});
   const std::string heard = listen_together({mix_port}, 4500ms)[0];
   const auto left = channel_samples(heard, 0);
   REQUIRE(left.size() > 44100 * 4);

@@ -1,4 +1,4 @@
-// PROTOCOL §12, latency held: an evenly paced sender's buffer comes down from the margin it joined
+// docs/PROTOCOL.md §11, latency held: an evenly paced sender's buffer comes down from the margin it joined
 // with (sized for a start whose jitter is unknown) to the target its packets need within 5 s, stays
 // there, and its tone never breaks on the way down or back to bit-exact passthrough.
 
