@@ -69,6 +69,11 @@ class input_channel : public channel {
   bool has_sender() const { return sender_.load(std::memory_order_acquire); }
   /// Any thread: whether the input is currently heard (its buffer reached the target).
   bool playing() const { return playing_.load(std::memory_order_relaxed); }
+  /// Any thread: the longest read of the sender's (a packet, or what TCP coalesced), in ms, as
+  /// sized for (part of the target).
+  std::uint32_t packet_ms() const {
+    return static_cast<std::uint32_t>(packet_frames_.load(std::memory_order_relaxed) * 1000 / rate_);
+  }
   /// Any thread: the spread of the sender's arrivals against its own pace, in ms, as sized for
   /// (part of the target).
   std::uint32_t jitter_ms() const {

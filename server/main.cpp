@@ -6,6 +6,7 @@
 
 #include "server/log.hpp"
 #include "server/mixmatrix_server.hpp"
+#include "server/net/accept_loop.hpp"
 #include "server/process_limits.hpp"
 #include "server/server_options.hpp"
 
@@ -29,6 +30,9 @@ int main(int argc, char** argv) {
   try {
     mixmatrix_server server(*parsed.options);
     return server.run();
+  } catch (const listen_error& e) {
+    std::fprintf(stderr, "mixmatrixd: %s\n", e.what());
+    return 1;
   } catch (const boost::system::system_error& e) {
     std::fprintf(stderr, "mixmatrixd: cannot start: %s\n", e.what());
     return 1;

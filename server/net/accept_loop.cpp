@@ -64,4 +64,21 @@ void accept_loop::on_accept_error(const error_code& ec) {
   });
 }
 
+std::string listen_failure(const error_code& ec) {
+  if (ec == asio::error::address_in_use) return "address in use";
+  if (ec == asio::error::access_denied) return "permission denied (ports below 1024 need root)";
+  if (ec == boost::system::errc::address_not_available) return "no such address on this machine";
+  return ec.message();
+}
+
+std::shared_ptr<accept_loop> listen_for(asio::io_context& io, const tcp::endpoint& endpoint, const char* flag,
+                                        accept_loop::handler on_accept) {
+  try {
+    return std::make_shared<accept_loop>(io, endpoint, std::move(on_accept));
+  } catch (const boost::system::system_error& e) {
+    throw listen_error("cannot listen on " + to_string(endpoint) + " (" + flag +
+                       "): " + listen_failure(e.code()));
+  }
+}
+
 }  // namespace mixmatrix::server

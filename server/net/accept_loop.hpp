@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <stdexcept>
 
 #include "server/asio.hpp"
 
@@ -35,5 +36,19 @@ class accept_loop : public std::enable_shared_from_this<accept_loop> {
   tcp::endpoint endpoint_;
   handler on_accept_;
 };
+
+/// A port the server could not open at start, with the address and the flag that set it.
+class listen_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// An accept_loop on `endpoint`, the address of `flag` (e.g. "--control"); throws listen_error
+/// saying both and why (`cannot listen on 127.0.0.1:7700 (--control): address in use`).
+std::shared_ptr<accept_loop> listen_for(asio::io_context& io, const tcp::endpoint& endpoint, const char* flag,
+                                        accept_loop::handler on_accept);
+
+/// Words a person reads for why a port could not be opened: "address in use", ...
+std::string listen_failure(const error_code& ec);
 
 }  // namespace mixmatrix::server

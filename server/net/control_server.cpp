@@ -11,7 +11,8 @@ control_server::control_server(asio::io_context& io, command_core& core, event_b
     : core_(core),
       events_(events),
       options_(options),
-      acceptor_(std::make_shared<accept_loop>(io, options.control, [this](tcp::socket s) { on_accept(std::move(s)); })) {}
+      acceptor_(
+          listen_for(io, options.control, "--control", [this](tcp::socket s) { on_accept(std::move(s)); })) {}
 
 void control_server::stop() {
   acceptor_->stop();

@@ -12,8 +12,8 @@ std::optional<protocol::failure> raw_ports::open(std::shared_ptr<mixer::channel>
     auto port = std::make_unique<raw_port>(io_, tcp::endpoint(address_, spec.port), std::move(ch), format, sessions_);
     ports_[name] = {spec, std::move(port)};
   } catch (const boost::system::system_error& e) {
-    return protocol::failure{protocol::code::conflict,
-                             "port " + std::to_string(spec.port) + " unavailable: " + e.code().message()};
+    return protocol::failure{protocol::code::conflict, "port " + std::to_string(spec.port) +
+                                                           " unavailable: " + listen_failure(e.code())};
   }
   return std::nullopt;
 }

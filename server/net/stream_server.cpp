@@ -7,7 +7,7 @@ stream_server::stream_server(asio::io_context& io, channel_directory& channels, 
     : channels_(channels),
       sessions_(sessions),
       options_(options),
-      acceptor_(std::make_shared<accept_loop>(io, options.stream, [this](tcp::socket socket) {
+      acceptor_(listen_for(io, options.stream, "--stream", [this](tcp::socket socket) {
         std::erase_if(pending_, [](const auto& weak) { return weak.expired(); });
         auto session = std::make_shared<stream_session>(std::move(socket), channels_, sessions_, options_);
         pending_.push_back(session);

@@ -79,9 +79,10 @@ TEST_CASE("stream starts: three ffmpeg -re senders with 10 ms packets never unde
     std::vector<std::unique_ptr<child_process>> senders;
     for (std::size_t i = 0; i < names.size(); ++i) {
       senders.push_back(std::make_unique<child_process>(
-          std::vector<std::string>{"ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i",
-                                   "sine=frequency=" + std::to_string(440 * (i + 1)) + ":sample_rate=44100:samples_per_frame=441",
-                                   "-t", "2.5", "-ac", "2", "-f", "s16le", "tcp://127.0.0.1:" + std::to_string(ports[i])},
+          as_audio_source(
+              {"ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i",
+               "sine=frequency=" + std::to_string(440 * (i + 1)) + ":sample_rate=44100:samples_per_frame=441",
+               "-t", "2.5", "-ac", "2", "-f", "s16le", "tcp://127.0.0.1:" + std::to_string(ports[i])}),
           dir + "/ffmpeg.log"));
     }
     for (auto& s : senders) REQUIRE(s->wait(20s).value_or(-1) == 0);

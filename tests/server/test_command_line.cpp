@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <tuple>
 
 #include "tests/support/child_process.hpp"
 #include "tests/support/tcp_client.hpp"
@@ -44,12 +45,20 @@ TEST_CASE("bad arguments exit non-zero with a one-line message") {
   }
 }
 
-TEST_CASE("a port already in use is a clear start-up error") {
+TEST_CASE("a port already in use is a clear start-up error naming the address and its flag") {
   test_server first;
-  auto [status, out] = run_server({"--control", "127.0.0.1:" + std::to_string(first.control_port), "--stream",
-                                   "127.0.0.1:" + std::to_string(free_port())});
+  const std::string control = "127.0.0.1:" + std::to_string(first.control_port);
+  const std::string stream = "127.0.0.1:" + std::to_string(first.stream_port);
+  const std::string http = "127.0.0.1:" + std::to_string(first.http_port);
+  const std::string free = "127.0.0.1:" + std::to_string(free_port());
+  auto [status, out] = run_server({"--control", control, "--stream", free, "--http", "off"});
   CHECK(status == 1);
-  CHECK(out.find("cannot start") != std::string::npos);
+  CHECK(out == "mixmatrixd: cannot listen on " + control + " (--control): address in use\n");
+  std::tie(status, out) = run_server({"--control", free, "--stream", stream, "--http", "off"});
+  CHECK(out == "mixmatrixd: cannot listen on " + stream + " (--stream): address in use\n");
+  std::tie(status, out) =
+      run_server({"--control", free, "--stream", "127.0.0.1:" + std::to_string(free_port()), "--http", http});
+  CHECK(out == "mixmatrixd: cannot listen on " + http + " (--http): address in use\n");
 }
 
 TEST_CASE("SIGTERM shuts down cleanly with status 0") {

@@ -67,9 +67,10 @@ TEST_CASE("every reply is data lines then one status line, and errors carry thei
   CHECK(show.data[1] == "route DJ1 gain=-6.00 muted=no");
   auto input = c.command("show DJ1");
   REQUIRE(input.data.size() == 1);
-  CHECK(input.data[0].starts_with(
-      "input DJ1 state=idle sender=none playing=no latency_ms=20 target_ms=20 jitter_ms=0 buffered_ms=0 "
-      "underruns=0 overruns=0"));
+  CHECK(
+      input.data[0].starts_with("input DJ1 state=idle sender=none playing=no latency_ms=20 target_ms=20 "
+                                "packet_ms=0 jitter_ms=0 buffered_ms=0 "
+                                "underruns=0 overruns=0"));
   for (const auto& line : list.data) CHECK_FALSE((line.starts_with("OK") || line.starts_with("ERR") || line.starts_with("*")));
 }
 

@@ -83,4 +83,10 @@ bool have_program(const std::string& program) {
   return std::system(command.c_str()) == 0;
 }
 
+std::vector<std::string> as_audio_source(std::vector<std::string> argv) {
+  // nice(1) runs the program anyway when it may not raise its priority (not root).
+  argv.insert(argv.begin(), {"nice", "-n", "-10"});
+  return argv;
+}
+
 }  // namespace mixmatrix::test

@@ -11,7 +11,8 @@ namespace mixmatrix::test {
 /// Sends s16le stereo PCM to a port at real time, in chunks of `chunk_frames` (10 ms by default)
 /// on absolute deadlines (the project's own stand-in for `ffmpeg -re` where ffmpeg is missing),
 /// optionally after a handshake line, and optionally on a clock `ppm` off ours
-/// (44100 * (1 + ppm / 1e6) frames a second), as a sound card with its own crystal sends.
+/// (44100 * (1 + ppm / 1e6) frames a second), as a sound card with its own crystal sends. Its
+/// thread runs at nice -10 where allowed.
 class paced_sender {
  public:
   /// Connects to `port`, sends `handshake` (if any) and then `pcm`, looping it seamlessly while running.
@@ -20,6 +21,9 @@ class paced_sender {
   ~paced_sender();
 
  private:
+  void run(std::uint16_t port, const std::string& pcm, const std::string& handshake, double ppm,
+           std::size_t chunk_frames);
+
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

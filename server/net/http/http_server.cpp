@@ -9,8 +9,8 @@ namespace mixmatrix::server {
 
 http_server::http_server(asio::io_context& io, web_context context)
     : context_(std::move(context)),
-      acceptor_(std::make_shared<accept_loop>(io, *context_.options.http,
-                                              [this](tcp::socket s) { on_accept(std::move(s)); })) {}
+      acceptor_(listen_for(io, *context_.options.http, "--http",
+                           [this](tcp::socket s) { on_accept(std::move(s)); })) {}
 
 void http_server::stop() {
   acceptor_->stop();

@@ -36,7 +36,7 @@ server::server_options options_for(const rig_setup& setup, const std::string& di
 std::optional<failure> fake_ports::open(std::shared_ptr<mixer::channel> ch, const server::port_spec& spec) {
   opened.emplace_back(ch->name(), spec.port);
   if (taken.contains(spec.port)) {
-    return failure{code::conflict, "port " + std::to_string(spec.port) + " unavailable: Address already in use"};
+    return failure{code::conflict, "port " + std::to_string(spec.port) + " unavailable: address in use"};
   }
   ports[ch->name()] = spec;
   return std::nullopt;

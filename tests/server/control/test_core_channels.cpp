@@ -18,11 +18,12 @@ TEST_CASE(
   core_rig rig;
   CHECK(rig.reply("input add N") == "OK");
   CHECK(rig.lines_of("list") == strings{"input N state=idle buffered_ms=0 listeners=0"});
-  CHECK(rig.lines_of("show N") ==
-        strings{
-            "input N state=idle sender=none playing=no latency_ms=20 target_ms=20 jitter_ms=0 buffered_ms=0 "
-            "underruns=0 overruns=0 skipped_ms=0 drift_ppm=0.0 ratio=1.000000 settled=no bytes=0 frames=0 "
-            "listeners=0"});
+  CHECK(
+      rig.lines_of("show N") ==
+      strings{"input N state=idle sender=none playing=no latency_ms=20 target_ms=20 packet_ms=0 jitter_ms=0 "
+              "buffered_ms=0 "
+              "underruns=0 overruns=0 skipped_ms=0 drift_ppm=0.0 ratio=1.000000 settled=no bytes=0 frames=0 "
+              "listeners=0"});
   CHECK(rig.reply("input add N") == "ERR 409 name N exists");
   CHECK(rig.reply("input add N tone 440") == "ERR 409 name N exists");
   CHECK(rig.ports.opened.empty());
@@ -70,7 +71,7 @@ TEST_CASE("core: a raw port's format goes to the ports, shows in show (not list)
 TEST_CASE("core: input add on a taken port is 409 and leaves no input behind") {
   core_rig rig;
   rig.ports.taken.insert(9002);
-  CHECK(rig.reply("input add N port 9002") == "ERR 409 port 9002 unavailable: Address already in use");
+  CHECK(rig.reply("input add N port 9002") == "ERR 409 port 9002 unavailable: address in use");
   CHECK(rig.reply("show N") == "ERR 404 no such channel N");
   CHECK(rig.lines_of("list").empty());
   CHECK(rig.reply("input add N") == "OK");
@@ -211,7 +212,7 @@ TEST_CASE("core: mix add with a port serves the mix there, a taken port is 409 a
   CHECK(rig.lines_of("list") == strings{"mix M state=on sources=0 listeners=0 port=9100"});
   CHECK(has_line(rig.core.scene(), "mix add M port 9100"));
   rig.ports.taken.insert(9101);
-  CHECK(rig.reply("mix add P port 9101") == "ERR 409 port 9101 unavailable: Address already in use");
+  CHECK(rig.reply("mix add P port 9101") == "ERR 409 port 9101 unavailable: address in use");
   CHECK(rig.reply("show P") == "ERR 404 no such channel P");
   CHECK(rig.ports.opened == std::vector<std::pair<std::string, std::uint16_t>>{{"M", 9100}, {"P", 9101}});
   CHECK(rig.reply("mix add P") == "OK");
