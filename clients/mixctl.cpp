@@ -1,10 +1,11 @@
 // mixctl: sends control commands to mixmatrixd and prints the replies.
-//   mixctl [--server HOST[:PORT]] [--password P] [--watch] [COMMAND ...]
+//   mixctl [--server PORT|HOST[:PORT]] [--password P] [--watch] [COMMAND ...]
 // With a command: one command, exit 0 on OK, 1 on ERR. Without: one command per line of stdin,
 // exit 1 if any failed. 2 when it cannot connect or the arguments are wrong.
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs std::exchange
@@ -14,6 +15,7 @@
 
 #include "clients/command_line.hpp"
 #include "clients/server_address.hpp"
+#include "protocol/command_table.hpp"
 #include "protocol/words.hpp"
 
 namespace {
@@ -21,7 +23,8 @@ namespace {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-constexpr const char* usage = R"(usage: mixctl [--server HOST[:PORT]] [--password P] [--watch] [COMMAND ...]
+constexpr const char* usage =
+    R"(usage: mixctl [--server PORT|HOST[:PORT]] [--password P] [--watch] [COMMAND ...]
 Sends control commands to mixmatrixd (default 127.0.0.1:7700) and prints the replies.
   COMMAND ...        one command (its words, quoted as needed); exit 0 on OK, 1 on ERR
   (no command)       one command per line of standard input; exit 1 if any failed
@@ -66,6 +69,25 @@ class connection {
   asio::streambuf buffer_;
 };
 
+// A file a command names is the client's: made absolute here, so the server opens the file this shell
+// means (a relative path would be the server's, against its own working directory).
+std::string line_of(std::vector<std::string> words) {
+  for (const std::size_t at : mixmatrix::protocol::path_words(words)) {
+    std::error_code ec;
+    const auto absolute = std::filesystem::absolute(words[at], ec);
+    if (!ec) words[at] = absolute.lexically_normal().string();
+  }
+  std::string line;
+  for (const auto& w : words) line += (line.empty() ? "" : " ") + mixmatrix::protocol::quote_word(w);
+  return line;
+}
+
+// The same for a line as typed (one that does not split into words goes as it is: the server says why).
+std::string line_of(const std::string& typed) {
+  const auto words = mixmatrix::protocol::split_words(typed);
+  return words && !words.value().empty() ? line_of(words.value()) : typed;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -91,7 +113,8 @@ int main(int argc, char** argv) {
     }
   }
   const auto address = mixmatrix::clients::parse_server_address(server, 7700);
-  if (!address) mixmatrix::clients::fail("mixctl", "--server takes HOST[:PORT], not '" + server + "'");
+  if (!address)
+    mixmatrix::clients::fail("mixctl", "--server takes PORT, HOST or HOST:PORT, not '" + server + "'");
   try {
     connection c(address->host, address->port);
     if (!password.empty() && !c.command("auth " + mixmatrix::protocol::quote_word(password), false)) {
@@ -102,15 +125,11 @@ int main(int argc, char** argv) {
       c.command("watch", false);
       c.print_events();
     }
-    if (!words.empty()) {
-      std::string line;
-      for (const auto& w : words) line += (line.empty() ? "" : " ") + mixmatrix::protocol::quote_word(w);
-      return c.command(line, true) ? 0 : 1;
-    }
+    if (!words.empty()) return c.command(line_of(words), true) ? 0 : 1;
     bool all_ok = true;
     for (std::string line; std::getline(std::cin, line);) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      all_ok &= c.command(line, true);
+      all_ok &= c.command(line_of(line), true);
     }
     return all_ok ? 0 : 1;
   } catch (const boost::system::system_error& e) {

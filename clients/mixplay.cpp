@@ -1,6 +1,6 @@
 // mixplay: plays a mix (or an input) of mixmatrixd on the local sound device, or writes it out.
 //   mixplay NAME [--out FILE | --raw] [--seconds S] [--device NAME|INDEX] [--list-devices]
-//           [--server HOST[:PORT]] [--password P]
+//           [--server PORT|HOST[:PORT]] [--password P]
 
 #include <cstdio>
 #include <cstdlib>
@@ -23,7 +23,7 @@ Receives channel NAME from mixmatrixd (LISTEN on the stream port, default 127.0.
   --raw                write raw s16le stereo PCM to standard output instead
   --seconds S          stop after S seconds of audio
   --device NAME|INDEX  the sound device (default: the system's default); --list-devices lists them
-  --server HOST[:PORT], --password P (or MIXMATRIX_PASSWORD), --help, --version
+  --server PORT|HOST[:PORT], --password P (or MIXMATRIX_PASSWORD), --help, --version
 )";
 
 [[noreturn]] void fail(const std::string& text, int status = 2) { mixmatrix::clients::fail("mixplay", text, status); }
@@ -43,7 +43,9 @@ int main(int argc, char** argv) {
     };
     answer_help_or_version(a, "mixplay", usage);
     if (a == "--list-devices") {
-      std::fputs(list_devices().c_str(), stdout);
+      const std::string devices = list_devices();
+      if (devices.empty()) fail("no sound devices", 1);
+      std::fputs(devices.c_str(), stdout);
       return 0;
     } else if (a == "--out") {
       out = value();
@@ -69,7 +71,7 @@ int main(int argc, char** argv) {
   if (name.empty()) fail("usage: mixplay NAME [--out FILE | --raw] (try --help)");
   if (raw && !out.empty()) fail("--out and --raw exclude each other");
   const auto address = parse_server_address(server, 7701);
-  if (!address) fail("--server takes HOST[:PORT], not '" + server + "'");
+  if (!address) fail("--server takes PORT, HOST or HOST:PORT, not '" + server + "'");
   try {
     stream_connection connection(*address, password, "LISTEN " + name);
     std::uint32_t rate = 0;

@@ -1,5 +1,5 @@
 // mixsend: streams a sound file, a test tone or raw PCM from stdin to an input of mixmatrixd.
-//   mixsend NAME [FILE | --tone HZ | -] [--server HOST[:PORT]] [--password P] [--level DBFS]
+//   mixsend NAME [FILE | --tone HZ | -] [--server PORT|HOST[:PORT]] [--password P] [--level DBFS]
 //           [--rate HZ] [--fast] [--loop] [--once]
 
 #include <unistd.h>
@@ -30,7 +30,7 @@ Streams audio to input NAME of mixmatrixd (the stream port, default 127.0.0.1:77
   --fast             as fast as the server takes it (TCP paces it) instead of real time
   --loop             start the file again at its end
   --once             exit when the server goes away instead of reconnecting
-  --server HOST[:PORT], --password P (or MIXMATRIX_PASSWORD), --help, --version
+  --server PORT|HOST[:PORT], --password P (or MIXMATRIX_PASSWORD), --help, --version
 )";
 
 struct options {
@@ -106,7 +106,7 @@ std::unique_ptr<pcm_source> open_source(const options& o) {
 int main(int argc, char** argv) {
   const options o = parse(argc, argv);
   const auto address = parse_server_address(o.server, 7701);
-  if (!address) fail("--server takes HOST[:PORT], not '" + o.server + "'");
+  if (!address) fail("--server takes PORT, HOST or HOST:PORT, not '" + o.server + "'");
   std::unique_ptr<pcm_source> source;
   try {
     source = open_source(o);

@@ -2,7 +2,9 @@
 
 #include <cstddef>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "protocol/command.hpp"
 
@@ -30,6 +32,9 @@ inline constexpr std::size_t no_command = std::variant_size_v<command>;
 /// Every command syntax, in the order `help` lists them (one command may have several lines);
 /// the one place a command's help and traits are declared.
 std::span<const command_entry> command_table();
+/// The places of `words` (a command line split into words) that name a file the server opens: PATH
+/// in the syntax of the command table's line they match (`record MIX PATH` gives {2}).
+std::vector<std::size_t> path_words(std::span<const std::string> words);
 /// The traits of a parsed command, from command_table().
 const command_traits& traits_of(const command& c);
 

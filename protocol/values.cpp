@@ -32,7 +32,7 @@ result<double> parse_number(std::string_view word, double low, double high, std:
   }
   if (v < low || v > high) {
     char text[160];
-    std::snprintf(text, sizeof text, "bad %.*s: %g is outside %g..%g", static_cast<int>(what.size()),
+    std::snprintf(text, sizeof text, "bad %.*s: %g (from %g to %g)", static_cast<int>(what.size()),
                   what.data(), v, low, high);
     return failure{code::bad_request, text};
   }
@@ -53,7 +53,13 @@ result<std::uint32_t> parse_count(std::string_view word, std::uint32_t low, std:
 
 result<double> parse_gain_db(std::string_view word) {
   if (equals_ignoring_case(word, "-inf")) return -std::numeric_limits<double>::infinity();
-  return parse_number(word, -std::numeric_limits<double>::max(), max_gain_db, "gain (dB)");
+  const auto db = parse_number(word, -std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
+                               "gain (dB)");
+  if (db && db.value() > max_gain_db) {
+    return failure{code::bad_request, "gain must be -inf or at most +" + format_number(max_gain_db) +
+                                          " dB, not " + std::string(word)};
+  }
+  return db;
 }
 
 result<std::uint16_t> parse_port(std::string_view word) {

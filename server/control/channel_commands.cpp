@@ -1,6 +1,7 @@
 // command_core's changes to the channels and what serves them: inputs, mixes, their ports, the
 // server's own audio, scene files.
 #include <cstdio>
+#include <filesystem>
 
 #include "server/control/command_core.hpp"
 #include "server/control/crosspoint_changes.hpp"
@@ -23,6 +24,14 @@ command_result no_channel(const std::string& name) {
 
 // Scene files may load others, but not forever.
 constexpr int max_load_depth = 8;
+
+// A file the server opens: a relative path is resolved against the server's working directory (its
+// clients send absolute ones), and the answer names where that is.
+std::string server_path(const std::string& path) {
+  std::error_code ec;
+  const auto absolute = std::filesystem::absolute(path, ec);
+  return ec ? path : absolute.lexically_normal().string();
+}
 }  // namespace
 
 bool command_core::name_taken(const std::string& name) const {
@@ -110,19 +119,25 @@ void command_core::run(const cmd::add_file_input& c, const client&, done_handler
                                                       mixer::input_kind::file);
   // The name is held while the file opens on a worker, so nothing else takes it meanwhile.
   reserved_.insert(c.name);
-  services_.audio.play_file(input, c.path, c.loop, [this, input, done = std::move(done)](std::optional<failure> e) {
-    reserved_.erase(input->name());
-    if (e) return done(command_result::failed(*e));
-    auto r = add_input(input, std::nullopt);
-    if (!r.ok()) services_.audio.forget(input->name());
-    done(std::move(r));
-  });
+  const std::string path = server_path(c.path);
+  services_.audio.play_file(input, path, c.loop,
+                            [this, input, path, done = std::move(done)](std::optional<failure> e) {
+                              reserved_.erase(input->name());
+                              if (e) return done(command_result::failed(*e));
+                              auto r = add_input(input, std::nullopt);
+                              if (!r.ok()) services_.audio.forget(input->name());
+                              if (r.ok()) r.status = "playing " + path;
+                              done(std::move(r));
+                            });
 }
 
 void command_core::run(const cmd::record& c, const client&, done_handler done) {
   auto ch = matrix_.find(c.name);
   if (!ch) return done(no_channel(c.name));
-  services_.audio.record(std::move(ch), c.path, [done = std::move(done)](std::optional<failure> e) { done(outcome(e)); });
+  const std::string path = server_path(c.path);
+  services_.audio.record(std::move(ch), path, [path, done = std::move(done)](std::optional<failure> e) {
+    done(e ? command_result::failed(*e) : command_result::done("recording to " + path));
+  });
 }
 
 void command_core::run(const cmd::play& c, const client&, done_handler done) {
@@ -133,7 +148,7 @@ void command_core::run(const cmd::play& c, const client&, done_handler done) {
 
 void command_core::run(const cmd::devices&, const client&, done_handler done) {
   services_.audio.devices([done = std::move(done)](std::vector<std::string> found) {
-    auto r = command_result::done();
+    auto r = command_result::done(found.empty() ? "no sound devices" : "");
     r.data = std::move(found);
     done(std::move(r));
   });
@@ -149,18 +164,19 @@ void command_core::run(const cmd::stop& c, const client&, done_handler done) {
 }
 
 void command_core::run(const cmd::save& c, const client&, done_handler done) {
-  const std::string path = c.path.empty() ? services_.store.state_file().value_or("") : c.path;
+  const std::string path = c.path.empty() ? services_.store.state_file().value_or("") : server_path(c.path);
   if (path.empty()) return done(command_result::failed({code::bad_request, "no PATH given and no --state file"}));
-  services_.store.save(path, scene(), [done = std::move(done)](std::optional<std::string> error) {
+  services_.store.save(path, scene(), [path, done = std::move(done)](std::optional<std::string> error) {
     if (error) return done(command_result::failed({code::internal, *error}));
-    done(command_result::done());
+    done(command_result::done("saved to " + path));
   });
 }
 
 void command_core::run(const cmd::load& c, const client& from, done_handler done) {
   if (from.depth >= max_load_depth) return done(command_result::failed({code::bad_request, "load nested too deeply"}));
-  services_.store.read(c.path, [this, path = c.path, depth = from.depth + 1,
-                                done = std::move(done)](protocol::result<std::string> text) mutable {
+  services_.store.read(server_path(c.path), [this, path = c.path, depth = from.depth + 1,
+                                             done = std::move(done)](
+                                                protocol::result<std::string> text) mutable {
     if (!text) return done(command_result::failed(text.error()));
     run_scene_script(*this, path, std::move(text.value()), depth,
                      [done = std::move(done)](std::optional<failure> error) { done(outcome(error)); });

@@ -11,10 +11,12 @@ namespace mixmatrix::server {
 
 class event_sink;
 
-/// One queued salvo change: the line as typed (to name it in errors and events) and the command.
+/// One queued salvo change: the line as typed (to name it in errors and events), the command, and
+/// its place among the changes sent since `begin` (refused ones count too: it is the user's count).
 struct salvo_change {
   std::string line;
   protocol::command command;
+  std::size_t position = 0;
 };
 
 /// Whoever sends commands to the command core, as the core sees it: a front end's connection
@@ -29,6 +31,7 @@ struct client {
   bool authenticated = false;
   int depth = 0;  ///< how many `load`s deep this scene file runs (0 for connections)
   std::optional<std::vector<salvo_change>> salvo;  ///< after `begin`, until `commit` or `abort`
+  std::size_t salvo_changes_sent = 0;              ///< since `begin`, queued or refused
   std::weak_ptr<event_sink> sink;                  ///< where events go after `watch` (the connection)
 };
 

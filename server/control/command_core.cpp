@@ -63,8 +63,9 @@ command_result command_core::change_crosspoints(const protocol::command& c) {
 }
 
 command_result command_core::queue_in_salvo(const protocol::command& c, const std::string& line, client& from) {
+  const std::size_t position = ++from.salvo_changes_sent;
   if (!protocol::traits_of(c).in_salvo) return failed(code::bad_request, "not allowed in a salvo");
-  from.salvo->push_back({line, c});
+  from.salvo->push_back({line, c, position});
   if (auto error = apply_salvo(*from.salvo, true)) {
     from.salvo->pop_back();
     return command_result::failed(*error);
@@ -77,8 +78,8 @@ std::optional<failure> command_core::apply_salvo(const std::vector<salvo_change>
   mixer::matrix scratch = matrix_;
   for (std::size_t i = 0; i < changes.size(); ++i) {
     if (auto error = apply_crosspoint_change(scratch, changes[i].command)) {
-      return failure{error->code, "salvo change " + std::to_string(i + 1) + " (" + changes[i].line +
-                                      ") does not apply: " + error->text};
+      return failure{error->code, "salvo change " + std::to_string(changes[i].position) + " (" +
+                                      changes[i].line + ") does not apply: " + error->text};
     }
   }
   if (dry_run) return std::nullopt;
@@ -117,6 +118,7 @@ command_result command_core::run(const cmd::begin_salvo&, client& from) {
   if (from.what == client::kind::script) return failed(code::bad_request, "salvos need a control connection");
   if (from.salvo) return failed(code::conflict, "salvo already begun");
   from.salvo.emplace();
+  from.salvo_changes_sent = 0;
   return command_result::done();
 }
 

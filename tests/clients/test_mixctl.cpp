@@ -54,3 +54,21 @@ TEST_CASE("mixctl authenticates with --password") {
   CHECK(mixctl(at + " --password secret list").first == 0);
   CHECK(mixctl(at + " --password wrong list").first == 1);
 }
+
+TEST_CASE("mixctl sends the files it names as absolute paths, and --server takes a bare port") {
+  test_server server;
+  const auto dir = temp_dir();
+  const std::string at = "--server " + std::to_string(server.control_port);
+  REQUIRE(server.command("input add T tone 440").ok());
+  // From another folder than the server's: the file lands where this shell is, and the answer says so.
+  const auto run = [&](const std::string& args) {
+    REQUIRE(run_shell("cd " + dir + " && " MIXCTL_PATH " " + at + " " + args + " > out.txt 2>&1", 10s) == 0);
+    return read_file(dir + "/out.txt");
+  };
+  CHECK(run("record T take.wav") == "OK recording to " + dir + "/take.wav\n");
+  CHECK(run("stop T").starts_with("recorded " + dir + "/take.wav"));
+  CHECK(!read_file(dir + "/take.wav").empty());
+  CHECK(run("input add F file ./take.wav") == "OK playing " + dir + "/take.wav\n");
+  CHECK(run("save scene.mix") == "OK saved to " + dir + "/scene.mix\n");
+  CHECK(read_file(dir + "/scene.mix").find("input add F file " + dir + "/take.wav") != std::string::npos);
+}

@@ -225,3 +225,23 @@ TEST_CASE("the command table tells queries from changes") {
   CHECK(traits_of(parse("route M A").value()).changes_scene);
   CHECK(traits_of(parse("SWITCH M A ON").value()).changes_scene);
 }
+
+TEST_CASE("errors a person reads: a gain past the top, a number out of its range") {
+  CHECK(parse("gain main DJ1 30").error().text == "gain must be -inf or at most +24 dB, not 30");
+  CHECK(parse("route main DJ1 +25").error().text == "gain must be -inf or at most +24 dB, not +25");
+  CHECK(parse("pan main DJ1 300").error().text == "bad pan position: 300 (from -100 to 100)");
+}
+
+TEST_CASE("path_words: the words of a command line that name a file, from the command table") {
+  const auto paths = [](const std::string& line) { return path_words(split_words(line).value()); };
+  using places = std::vector<std::size_t>;
+  CHECK(paths("input add bed file music.flac loop") == places{4});
+  CHECK(paths("INPUT ADD bed FILE music.flac") == places{4});
+  CHECK(paths("record main show.flac") == places{2});
+  CHECK(paths("save scene.mix") == places{1});
+  CHECK(paths("save") == places{});
+  CHECK(paths("load scene.mix") == places{1});
+  CHECK(paths("input add bed tone 440") == places{});
+  CHECK(paths("input add bed") == places{});
+  CHECK(paths("route main record") == places{});
+}

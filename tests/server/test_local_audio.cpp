@@ -177,7 +177,7 @@ TEST_CASE("commands sent in one packet around a device command are answered in o
     REQUIRE(line);
     lines.push_back(*line);
   }
-  CHECK(lines[0] == "OK");
+  CHECK(lines[0] == "OK recording to " + dir + "/t.wav");
   CHECK(lines[1].starts_with("recorded " + dir + "/t.wav: "));
   CHECK(lines[2] == "OK");
   CHECK(lines[3] == "OK pong");

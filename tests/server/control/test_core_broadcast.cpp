@@ -183,7 +183,7 @@ TEST_CASE("core: pan, duck and unduck queue in a salvo and apply at commit, mix 
   CHECK(t.rig.reply("pan MAIN X 30") ==
         "ERR 404 salvo change 5 (pan MAIN X 30) does not apply: no route X in mix MAIN");
   CHECK(t.rig.reply("unduck MAIN V") ==
-        "ERR 404 salvo change 5 (unduck MAIN V) does not apply: no such duck V in mix MAIN");
+        "ERR 404 salvo change 6 (unduck MAIN V) does not apply: no such duck V in mix MAIN");
   CHECK(t.rig.reply("mix add F minus MAIN A") == "ERR 400 not allowed in a salvo");
   CHECK(t.rig.lines_of("show MAIN").size() == 3);  // nothing applied yet
   CHECK(t.rig.reply("commit") == "OK committed 4");

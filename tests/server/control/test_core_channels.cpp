@@ -104,8 +104,8 @@ TEST_CASE("core: input add file opens the file through the audio service, then l
   SUBCASE("answered later") {
     rig.audio.later = true;
   }
-  CHECK(rig.reply("input add F file /music/a.wav loop") == "OK");
-  CHECK(rig.reply("input add G file \"/music/b c.wav\"") == "OK");
+  CHECK(rig.reply("input add F file /music/a.wav loop") == "OK playing /music/a.wav");
+  CHECK(rig.reply("input add G file \"/music/b c.wav\"") == "OK playing /music/b c.wav");
   CHECK(rig.audio.calls == strings{"play_file F /music/a.wav loop", "play_file G /music/b c.wav once"});
   CHECK(rig.lines_of("list") ==
         strings{"input F state=file path=/music/a.wav loop=yes buffered_ms=0 listeners=0",
@@ -141,7 +141,7 @@ TEST_CASE("core: a file input's name is held while its file opens") {
   const auto sender = rig.core.input_for_sender("F");
   REQUIRE_FALSE(sender);
   CHECK(sender.error().code == mixmatrix::protocol::code::conflict);
-  CHECK(mixmatrix::test::reply_of(rig.wait(first)) == "OK");
+  CHECK(mixmatrix::test::reply_of(rig.wait(first)) == "OK playing /a.wav");
   CHECK(rig.audio.calls == strings{"play_file F /a.wav once"});
   CHECK(rig.lines_of("list") == strings{"input F state=file path=/a.wav loop=no buffered_ms=0 listeners=0"});
 }
@@ -288,7 +288,7 @@ TEST_CASE("core: record starts a recording through the audio service, its refusa
     rig.audio.later = true;
   }
   rig.run("mix add M");
-  CHECK(rig.reply("record M /takes/m.wav") == "OK");
+  CHECK(rig.reply("record M /takes/m.wav") == "OK recording to /takes/m.wav");
   CHECK(rig.audio.calls == strings{"record M /takes/m.wav"});
   CHECK(rig.reply("record M /takes/again.wav") == "ERR 409 M is already recording");
   rig.run("input add A");

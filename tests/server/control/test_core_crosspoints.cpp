@@ -305,7 +305,8 @@ TEST_CASE("core: a salvo's changes are queued and heard only at commit, all in t
   CHECK(t.rig.lines_of("QUERY M T") == strings{"OFF"});
 }
 
-TEST_CASE("core: a salvo change that would not apply is refused when queued, and not queued") {
+TEST_CASE(
+    "core: a salvo change that would not apply is refused when queued, not queued, and named by its place") {
   core_rig rig;
   rig.run("mix add M");
   rig.run("input add A");
@@ -313,7 +314,7 @@ TEST_CASE("core: a salvo change that would not apply is refused when queued, and
   CHECK(rig.reply("route M A -6") == "OK queued");
   CHECK(rig.reply("route M X") == "ERR 404 salvo change 2 (route M X) does not apply: no such channel X");
   CHECK(rig.reply("route M M") ==
-        "ERR 409 salvo change 2 (route M M) does not apply: route M into M would make a cycle");
+        "ERR 409 salvo change 3 (route M M) does not apply: route M into M would make a cycle");
   // Checked against the scene as the queued changes leave it.
   CHECK(rig.reply("gain M A -3") == "OK queued");
   CHECK(rig.reply("commit") == "OK committed 2");

@@ -297,7 +297,7 @@ TEST_CASE("core: save PATH writes the scene as the commands that rebuild it") {
   rig.run("gain M 3");
   rig.run("mix off M");
   const std::string path = rig.dir + "/saved.mix";
-  CHECK(rig.reply("save " + path) == "OK");
+  CHECK(rig.reply("save " + path) == "OK saved to " + path);
   CHECK(mixmatrix::test::read_file(path) == "# mixmatrix scene, written by mixmatrixd " MIXMATRIX_VERSION
                                             "\n"
                                             "input add A tone 440 -12\n"
@@ -324,7 +324,7 @@ TEST_CASE("core: save without a path rewrites the state file") {
   core_rig rig(with_state_file());
   rig.run("mix add M");
   std::ofstream(*rig.options.state_file, std::ios::trunc) << "stale\n";
-  CHECK(rig.reply("save") == "OK");
+  CHECK(rig.reply("save").starts_with("OK saved to /"));
   CHECK(rig.state() == rig.core.scene());
 }
 
@@ -406,7 +406,7 @@ TEST_CASE("core: what save writes, load rebuilds in a fresh core") {
   first.run("mix off SUB");
   core_rig second;
   const std::string path = second.dir + "/scene.mix";
-  REQUIRE(first.reply("save " + path) == "OK");
+  REQUIRE(first.reply("save " + path) == "OK saved to " + path);
   CHECK(second.reply("load " + path) == "OK");
   CHECK(second.core.scene() == first.core.scene());
   CHECK(second.ports.ports == first.ports.ports);
@@ -423,7 +423,7 @@ TEST_CASE("core: with a state file, a change takes effect at once and its OK wai
   CHECK(has_line(a->state_when_answered, "mix add M"));
   rig.audio.later = true;
   const auto file = rig.start("input add F file /f.wav");
-  CHECK(reply_of(rig.wait(file)) == "OK");
+  CHECK(reply_of(rig.wait(file)) == "OK playing /f.wav");
   CHECK(has_line(file->state_when_answered, "input add F file /f.wav"));
 }
 
