@@ -74,6 +74,14 @@ std::int16_t sample_s32(const std::byte* p, dither_state& d) {
 std::int16_t sample_f32(const std::byte* p, dither_state& d) {
   return reduce_32(read_f32_as_32(p), d);
 }
+std::int16_t sample_s16be(const std::byte* p, dither_state&) {
+  return static_cast<std::int16_t>(static_cast<std::uint16_t>(p[0]) << 8 | static_cast<std::uint16_t>(p[1]));
+}
+std::int16_t sample_s24be(const std::byte* p, dither_state& d) {
+  const auto u = static_cast<std::uint32_t>(p[0]) << 24 | static_cast<std::uint32_t>(p[1]) << 16 |
+                 static_cast<std::uint32_t>(p[2]) << 8;
+  return reduce_32(static_cast<std::int32_t>(u), d);
+}
 
 // One wire sample from the sum of two s16 values: a stereo sample twice, or a mono frame's left
 // and right, so one writer serves both and mono is the mean.
@@ -99,6 +107,20 @@ void write_s32(std::byte* p, std::int32_t sum) {
 void write_f32(std::byte* p, std::int32_t sum) {
   const float v = static_cast<float>(sum) * (1.0f / 65536.0f);
   std::memcpy(p, &v, sizeof v);
+}
+
+void write_s16be(std::byte* p, std::int32_t sum) {
+  std::byte le[2];
+  write_s16(le, sum);
+  p[0] = le[1];
+  p[1] = le[0];
+}
+
+void write_s24be(std::byte* p, std::int32_t sum) {
+  const auto u = static_cast<std::uint32_t>(sum * 128);
+  p[0] = static_cast<std::byte>(u >> 16);
+  p[1] = static_cast<std::byte>(u >> 8);
+  p[2] = static_cast<std::byte>(u);
 }
 
 using sample_reader = std::int16_t (*)(const std::byte*, dither_state&);
@@ -138,9 +160,10 @@ template <std::size_t bytes, sample_reader read, sample_writer write>
 constexpr codec codec_for{bytes, decode_as<bytes, read>, encode_as<bytes, write>};
 
 // In the order of sample_encoding.
-constexpr codec codecs[] = {codec_for<2, sample_s16, write_s16>, codec_for<3, sample_s24, write_s24>,
-                            codec_for<4, sample_s32, write_s32>, codec_for<4, sample_f32, write_f32>};
-static_assert(std::size(codecs) == static_cast<std::size_t>(sample_encoding::f32) + 1);
+constexpr codec codecs[] = {codec_for<2, sample_s16, write_s16>,     codec_for<3, sample_s24, write_s24>,
+                            codec_for<4, sample_s32, write_s32>,     codec_for<4, sample_f32, write_f32>,
+                            codec_for<2, sample_s16be, write_s16be>, codec_for<3, sample_s24be, write_s24be>};
+static_assert(std::size(codecs) == static_cast<std::size_t>(sample_encoding::s24be) + 1);
 
 const codec& codec_of(sample_encoding e) {
   return codecs[static_cast<std::size_t>(e)];

@@ -6,9 +6,10 @@
 
 namespace mixmatrix::mixer {
 
-/// How one sample is written on the wire, little-endian: signed 16, 24 (3 bytes, packed) or 32
-/// bits, or 32-bit float with full scale at ±1.0.
-enum class sample_encoding { s16, s24, s32, f32 };
+/// How one sample is written on the wire: little-endian signed 16, 24 (3 bytes, packed) or 32
+/// bits, or 32-bit float with full scale at ±1.0; or big-endian (network order) signed 16 or 24
+/// bits, RTP's L16 and L24.
+enum class sample_encoding { s16, s24, s32, f32, s16be, s24be };
 
 /// Interleaved PCM on the wire: its sample encoding and 1 (mono) or 2 (stereo) channels. The rate
 /// is no business of the conversion.
@@ -21,7 +22,7 @@ struct pcm_format {
 /// The backplane's own: s16 stereo, what every input ring holds and every channel publishes.
 inline constexpr pcm_format backplane_pcm{};
 
-/// Bytes of one sample: 2, 3, 4 or 4.
+/// Bytes of one sample: 2, 3, 4, 4, 2 or 3.
 std::size_t sample_bytes(sample_encoding e);
 /// Bytes of one frame: a sample per channel.
 std::size_t frame_bytes(pcm_format f);

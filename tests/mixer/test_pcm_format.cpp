@@ -12,8 +12,9 @@ using namespace mixmatrix::mixer;
 
 namespace {
 
-constexpr sample_encoding all_encodings[] = {sample_encoding::s16, sample_encoding::s24, sample_encoding::s32,
-                                             sample_encoding::f32};
+constexpr sample_encoding all_encodings[] = {sample_encoding::s16,   sample_encoding::s24,
+                                             sample_encoding::s32,   sample_encoding::f32,
+                                             sample_encoding::s16be, sample_encoding::s24be};
 
 std::vector<std::int16_t> decode(pcm_format from, const std::vector<std::byte>& bytes, dither_state& dither) {
   std::vector<std::int16_t> out(bytes.size() / frame_bytes(from) * 2);
@@ -261,4 +262,18 @@ TEST_CASE("pcm format: conversion writes exactly its frames") {
       CHECK(back.back() == 0x5a5a);
     }
   }
+}
+
+TEST_CASE("pcm format: RTP's L16 and L24 are big-endian (network order)") {
+  const std::vector<std::int16_t> stereo{0x1234, -2};
+  CHECK(encode({sample_encoding::s16be, 2}, stereo) ==
+        std::vector<std::byte>{std::byte{0x12}, std::byte{0x34}, std::byte{0xff}, std::byte{0xfe}});
+  CHECK(encode({sample_encoding::s24be, 2}, stereo) ==
+        std::vector<std::byte>{std::byte{0x12}, std::byte{0x34}, std::byte{0x00}, std::byte{0xff},
+                               std::byte{0xfe}, std::byte{0x00}});
+  // 24 bits in: the top 16 (exact here: no dither where nothing is lost).
+  CHECK(decode({sample_encoding::s24be, 1}, {std::byte{0x12}, std::byte{0x34}, std::byte{0x00}}) ==
+        std::vector<std::int16_t>{0x1234, 0x1234});
+  CHECK(decode({sample_encoding::s16be, 1}, {std::byte{0x80}, std::byte{0x00}}) ==
+        std::vector<std::int16_t>{-32768, -32768});
 }

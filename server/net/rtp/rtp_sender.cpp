@@ -1,5 +1,7 @@
 #include "server/net/rtp/rtp_sender.hpp"
 
+#include "mixer/pcm_format.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -141,23 +143,13 @@ void rtp_sender::send_due(std::chrono::steady_clock::time_point now) {
 
 void rtp_sender::send_packet() {
   protocol::write_rtp_header(header_, std::span(packet_).first<protocol::rtp_header_bytes>());
-  std::byte* out = packet_.data() + protocol::rtp_header_bytes;
-  const std::int16_t* in = pending_.data() + pending_at_;
   const std::size_t samples = 2 * packet_frames_;
-  if (target_.encoding == protocol::rtp_encoding::l16) {
-    for (std::size_t i = 0; i < samples; ++i) {
-      const auto v = static_cast<std::uint16_t>(in[i]);
-      *out++ = static_cast<std::byte>(v >> 8);
-      *out++ = static_cast<std::byte>(v & 0xff);
-    }
-  } else {
-    for (std::size_t i = 0; i < samples; ++i) {
-      const auto v = static_cast<std::uint16_t>(in[i]);
-      *out++ = static_cast<std::byte>(v >> 8);
-      *out++ = static_cast<std::byte>(v & 0xff);
-      *out++ = std::byte{0};
-    }
-  }
+  const mixer::pcm_format wire{target_.encoding == protocol::rtp_encoding::l16
+                                   ? mixer::sample_encoding::s16be
+                                   : mixer::sample_encoding::s24be,
+                               2};
+  mixer::encode_frames(wire, std::span(pending_).subspan(pending_at_, samples),
+                       std::span(packet_).subspan(protocol::rtp_header_bytes));
   pending_at_ += samples;
   error_code ec;
   socket_.send(asio::buffer(packet_), 0, ec);
