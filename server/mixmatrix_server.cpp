@@ -42,7 +42,7 @@ mixmatrix_server::mixmatrix_server(const server_options& options)
       workers_(worker_threads),
       store_(io_, asio::make_strand(workers_), options_.state_file),
       audio_(io_, workers_, asio::make_strand(workers_), options_.engine.rate),
-      core_(engine_, clock_, {events_, ports_, rtp_, audio_, store_, {&ports_, &rtp_, &sessions_}}, options_),
+      core_(engine_, clock_, {events_, ports_, rtp_, audio_, store_, {&sessions_}}, options_),
       control_(io_, core_, events_, options_),
       stream_(io_, core_, sessions_, options_),
       web_auth_(options_.password),

@@ -63,6 +63,7 @@ command_result command_core::remove_channel(const std::string& name, mixer::chan
   publish_plan();
   std::string also;
   for (const auto& ch : gone) {
+    for (auto* transport : services_.transports()) transport->on_channel_removed(*ch);
     for (auto* observer : services_.observers) observer->on_channel_removed(*ch);
     services_.audio.forget(ch->name());
     if (ch->name() != name) also += " " + ch->name();

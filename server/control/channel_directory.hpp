@@ -11,6 +11,7 @@
 #include "protocol/rtp.hpp"
 #include "protocol/sdp.hpp"
 #include "protocol/stream_format.hpp"
+#include "server/control/channel_service.hpp"
 
 namespace mixmatrix::server {
 
@@ -25,15 +26,6 @@ class channel_directory {
   virtual protocol::result<std::shared_ptr<mixer::channel>> channel_for_listener(const std::string& name) = 0;
 };
 
-/// Told when a channel leaves the scene, so that whatever serves it (ports, sessions) lets go.
-/// Network thread only.
-class channel_observer {
- public:
-  virtual ~channel_observer() = default;
-  /// `ch` is no longer in the scene (the engine has a plan without it).
-  virtual void on_channel_removed(const mixer::channel& ch) = 0;
-};
-
 /// A raw port as `port PORT [format FORMAT RATE CHANNELS]` asks for it: without a format, its
 /// connections carry the server's own (s16le stereo at the engine rate).
 struct port_spec {
@@ -43,10 +35,9 @@ struct port_spec {
 };
 
 /// A channel's own raw TCP port, which belongs to the network layer: the command core asks for one
-/// when a channel is added with `port`. Closed when the channel is removed (a channel_observer).
-class channel_ports {
+/// when a channel is added with `port`. Closed when the channel is removed.
+class channel_ports : public channel_service {
  public:
-  virtual ~channel_ports() = default;
   /// Listens on `spec.port` for `ch` (an input takes one sender, a mix serves every connection),
   /// in `spec.format`; a 400 failure for a format the server cannot serve, a 409 when the port
   /// cannot be had.
@@ -55,23 +46,14 @@ class channel_ports {
   virtual std::optional<port_spec> port_of(const std::string& name) const = 0;
 };
 
-/// A mix's RTP stream as `show` tells it.
-struct rtp_status {
-  protocol::rtp_target target;
-  std::uint64_t packets = 0;      ///< sent
-  std::uint64_t send_errors = 0;  ///< refused by the network
-};
-
 /// A mix's RTP stream, which belongs to the network layer: the command core asks for one when a
-/// mix is added with `rtp`. Stopped when the mix is removed (a channel_observer).
-class channel_rtp {
+/// mix is added with `rtp`. Stopped when the mix is removed.
+class channel_rtp : public channel_service {
  public:
-  virtual ~channel_rtp() = default;
   /// Starts sending `ch` as `target` says; a 400 failure for packets too big for the network, a
   /// 409 when no socket can be had for the address.
-  virtual std::optional<protocol::failure> send(std::shared_ptr<mixer::channel> ch, const protocol::rtp_target& target) = 0;
-  /// The RTP stream of channel `name`, if it has one.
-  virtual std::optional<rtp_status> rtp_of(const std::string& name) const = 0;
+  virtual std::optional<protocol::failure> send(std::shared_ptr<mixer::channel> ch,
+                                                const protocol::rtp_target& target) = 0;
   /// The SDP description of channel `name`'s RTP stream, if it has one.
   virtual std::optional<protocol::sdp_stream> sdp_of(const std::string& name) const = 0;
 };

@@ -169,7 +169,7 @@ protocol::result<std::shared_ptr<mixer::channel>> command_core::channel_for_list
 }
 
 std::string command_core::scene() const {
-  return scene_text(matrix_, services_.ports, services_.rtp, services_.audio, options_.engine.default_latency_ms);
+  return scene_text(matrix_, services_.transports(), services_.audio, options_.engine.default_latency_ms);
 }
 
 void command_core::persist() const { services_.store.persist(); }

@@ -21,15 +21,19 @@
 
 namespace mixmatrix::server {
 
-/// The collaborators of the command core: where events go, the ports and the local audio it asks
-/// for, where the scene is kept on disk, and who is told of channels removed.
+/// The collaborators of the command core: where events go, the transports and the local audio it
+/// asks for, where the scene is kept on disk, and who else is told of channels removed. The
+/// transports (ports, rtp) speak for themselves in `list`, `show` and saved scenes, in that order.
 struct command_services {
   event_bus& events;
   channel_ports& ports;
   channel_rtp& rtp;
   audio_service& audio;
   scene_store& store;
-  std::vector<channel_observer*> observers;
+  std::vector<channel_observer*> observers;  ///< beyond the transports (sessions on a channel)
+
+  /// The transports, in the order their words come.
+  std::vector<channel_service*> transports() const { return {&ports, &rtp}; }
 };
 
 /// The one place that applies control commands to the scene: the routing matrix, its channels and
@@ -105,7 +109,7 @@ class command_core : public channel_directory {
   command_result add_input(std::shared_ptr<mixer::input_channel> input, const std::optional<port_spec>& port);
   command_result remove_channel(const std::string& name, mixer::channel_kind kind);
   void publish_plan();
-  channel_report report_of(const std::string& name) const;
+  channel_report report_of(const std::string& name, bool detailed) const;
 
   mixer::engine& engine_;
   const engine_thread& clock_;

@@ -20,14 +20,16 @@ command_result no_channel(const std::string& name) {
 }
 }  // namespace
 
-channel_report command_core::report_of(const std::string& name) const {
+channel_report command_core::report_of(const std::string& name, bool detailed) const {
   const mixer::mix_state* mix = matrix_.find_mix(name);
+  std::string words;
+  for (const channel_service* t : services_.transports()) words += t->line_words(name, detailed);
   return {matrix_.find(name),
           mix,
           mix && mix->minus ? matrix_.find_mix(mix->minus->mix->name()) : nullptr,
           matrix_.find_input(name),
           services_.ports.port_of(name),
-          services_.rtp.rtp_of(name),
+          std::move(words),
           services_.audio.recording(name),
           services_.audio.playback(name),
           services_.audio.file(name)};
@@ -35,7 +37,7 @@ channel_report command_core::report_of(const std::string& name) const {
 
 std::vector<channel_report> command_core::reports() const {
   std::vector<channel_report> all;
-  for (const std::string& name : matrix_.names()) all.push_back(report_of(name));
+  for (const std::string& name : matrix_.names()) all.push_back(report_of(name, false));
   return all;
 }
 
@@ -48,14 +50,15 @@ command_result command_core::run(const cmd::help& c) const {
 command_result command_core::run(const cmd::list&) const {
   std::vector<std::string> data;
   for (const std::string& name : matrix_.names()) {
-    for (auto& line : describe_channel(report_of(name), false, options_.engine)) data.push_back(std::move(line));
+    for (auto& line : describe_channel(report_of(name, false), false, options_.engine))
+      data.push_back(std::move(line));
   }
   return lines(std::move(data));
 }
 
 command_result command_core::run(const cmd::show& c) const {
   if (!matrix_.find(c.name)) return no_channel(c.name);
-  return lines(describe_channel(report_of(c.name), true, options_.engine));
+  return lines(describe_channel(report_of(c.name, true), true, options_.engine));
 }
 
 command_result command_core::run(const cmd::kamaelia_query& c) const {

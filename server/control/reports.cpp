@@ -112,28 +112,6 @@ std::vector<std::string> describe_input(const channel_report& r, bool detailed, 
   return lines;
 }
 
-// ` port=P`, and in `show` the format of its connections: ` format=FORMAT,RATE,CHANNELS`.
-std::string port_words(const channel_report& r, bool detailed, const mixer::engine_config& config) {
-  if (!r.port) return {};
-  std::string words = " port=" + n(r.port->port);
-  if (!detailed) return words;
-  std::string format = protocol::format_stream_format(r.port->format.value_or(protocol::backplane_format(config.rate)));
-  std::replace(format.begin(), format.end(), ' ', ',');
-  return words + " format=" + format;
-}
-
-// ` rtp=ADDR:PORT`, and in `show` how and how much it sends.
-std::string rtp_words(const channel_report& r, bool detailed, const mixer::engine_config& config) {
-  if (!r.rtp) return {};
-  const auto& t = r.rtp->target;
-  const bool v6 = t.address.find(':') != std::string::npos;
-  std::string words = " rtp=" + (v6 ? "[" + t.address + "]" : t.address) + ":" + n(t.port);
-  if (!detailed) return words;
-  return words + " rtp_format=" + protocol::rtp_encoding_name(t.encoding) + "," + n(config.rate) + ",2" +
-         " pt=" + n(protocol::payload_type_of(t, config.rate)) + " ptime_ms=" + n(protocol::ptime_of(t, config.rate)) +
-         " ttl=" + n(t.ttl) + " packets=" + n(r.rtp->packets) + " send_errors=" + n(r.rtp->send_errors);
-}
-
 }  // namespace
 
 channel_meters read_meter(const mixer::channel& ch) {
@@ -147,7 +125,7 @@ std::string meter_text(const channel_meters& r) {
 }
 
 std::vector<std::string> describe_channel(const channel_report& r, bool detailed, const mixer::engine_config& config) {
-  const std::string port = port_words(r, detailed, config) + rtp_words(r, detailed, config);
+  const std::string& port = r.transport_words;
   const std::string listeners = " listeners=" + n(r.channel->counters().listeners.load());
   if (r.mix) return describe_mix(r, detailed, port, listeners);
   return describe_input(r, detailed, port, listeners, config);

@@ -33,7 +33,7 @@ struct channel_report {
   const mixer::mix_state* minus_of = nullptr;      ///< for a mix-minus: the mix it is taken from
   std::shared_ptr<mixer::input_channel> input;     ///< for an input
   std::optional<port_spec> port;                   ///< its raw port, as asked for
-  std::optional<rtp_status> rtp;                   ///< its RTP stream (a mix)
+  std::string transport_words;                     ///< what serves it (port, RTP), for list or show
   std::optional<recording_status> recording;
   std::optional<playback_status> playback;
   std::optional<file_status> file;

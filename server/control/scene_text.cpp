@@ -11,21 +11,14 @@
 
 namespace mixmatrix::server {
 
-std::string scene_text(const mixer::matrix& matrix, const channel_ports& ports, const channel_rtp& rtp,
-                       const audio_service& audio,
-                       std::uint32_t default_latency_ms) {
+std::string scene_text(const mixer::matrix& matrix, std::span<channel_service* const> transports,
+                       const audio_service& audio, std::uint32_t default_latency_ms) {
   using protocol::format_db;
   std::string text = "# mixmatrix scene, written by mixmatrixd " MIXMATRIX_VERSION "\n";
-  // A port's format is written as it was given: a port without one follows --rate.
-  const auto port_of = [&](const std::string& name) {
-    const auto spec = ports.port_of(name);
-    if (!spec) return std::string{};
-    const std::string port = " port " + std::to_string(spec->port);
-    return spec->format ? port + " format " + protocol::format_stream_format(*spec->format) : port;
-  };
-  const auto rtp_of = [&](const std::string& name) {
-    const auto status = rtp.rtp_of(name);
-    return status ? " rtp " + protocol::format_rtp_target(status->target) : std::string{};
+  const auto served = [&](const std::string& name) {
+    std::string words;
+    for (const channel_service* t : transports) words += t->scene_words(name);
+    return words;
   };
   const auto names = matrix.names();
   std::set<std::string> written;
@@ -36,7 +29,7 @@ std::string scene_text(const mixer::matrix& matrix, const channel_ports& ports, 
         minuses.push_back(name);
         continue;
       }
-      text += "mix add " + name + port_of(name) + rtp_of(name) + "\n";
+      text += "mix add " + name + served(name) + "\n";
       written.insert(name);
       continue;
     }
@@ -52,7 +45,7 @@ std::string scene_text(const mixer::matrix& matrix, const channel_ports& ports, 
       };
       text += "input add " + name + " tone " + exact(input->tone().hz()) + " " + exact(input->tone().dbfs()) + "\n";
     } else {
-      text += "input add " + name + port_of(name);
+      text += "input add " + name + served(name);
       if (input->latency_ms() != default_latency_ms) text += " latency " + std::to_string(input->latency_ms());
       text += "\n";
     }
@@ -63,7 +56,8 @@ std::string scene_text(const mixer::matrix& matrix, const channel_ports& ports, 
     std::erase_if(minuses, [&](const std::string& name) {
       const auto& minus = *matrix.find_mix(name)->minus;
       if (!written.contains(minus.mix->name()) || !written.contains(minus.source->name())) return false;
-      text += "mix add " + name + " minus " + minus.mix->name() + " " + minus.source->name() + port_of(name) + rtp_of(name) + "\n";
+      text += "mix add " + name + " minus " + minus.mix->name() + " " + minus.source->name() + served(name) +
+              "\n";
       written.insert(name);
       return true;
     });

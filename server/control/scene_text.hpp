@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "mixer/matrix.hpp"
@@ -9,11 +10,10 @@
 
 namespace mixmatrix::server {
 
-/// The scene as control commands that rebuild it (what `save` and the state file hold): inputs,
-/// mixes with their ports and the formats given them and their RTP streams, routes, gains, mutes, states.
-/// `default_latency_ms` is left unsaid.
-std::string scene_text(const mixer::matrix& matrix, const channel_ports& ports, const channel_rtp& rtp,
-                       const audio_service& audio,
-                       std::uint32_t default_latency_ms);
+/// The scene as control commands that rebuild it (what `save` and the state file hold): inputs
+/// (file inputs from `audio`), mixes, and what `transports` say serves them (ports, RTP streams);
+/// routes, gains, mutes, pans, ducks, states. `default_latency_ms` is left unsaid.
+std::string scene_text(const mixer::matrix& matrix, std::span<channel_service* const> transports,
+                       const audio_service& audio, std::uint32_t default_latency_ms);
 
 }  // namespace mixmatrix::server

@@ -1,5 +1,7 @@
 #include "server/net/raw_ports.hpp"
 
+#include "server/control/port_words.hpp"
+
 namespace mixmatrix::server {
 
 raw_ports::raw_ports(asio::io_context& io, asio::ip::address address, audio_sessions& sessions)
@@ -22,6 +24,16 @@ std::optional<port_spec> raw_ports::port_of(const std::string& name) const {
   const auto it = ports_.find(name);
   if (it == ports_.end()) return std::nullopt;
   return port_spec{it->second.second->port(), it->second.first.format};
+}
+
+std::string raw_ports::line_words(const std::string& name, bool detailed) const {
+  const auto spec = port_of(name);
+  return spec ? port_line_words(*spec, detailed, sessions_.own_format()) : std::string{};
+}
+
+std::string raw_ports::scene_words(const std::string& name) const {
+  const auto spec = port_of(name);
+  return spec ? port_scene_words(*spec) : std::string{};
 }
 
 void raw_ports::on_channel_removed(const mixer::channel& ch) { ports_.erase(ch.name()); }

@@ -13,13 +13,15 @@ namespace mixmatrix::server {
 
 /// Every channel's own raw TCP port, bound on the stream address when the command core asks and
 /// closed when the channel leaves the scene. Network thread only.
-class raw_ports : public channel_ports, public channel_observer {
+class raw_ports : public channel_ports {
  public:
   /// Ports bind to `address` and hand their connections to `sessions`.
   raw_ports(asio::io_context& io, asio::ip::address address, audio_sessions& sessions);
 
   std::optional<protocol::failure> open(std::shared_ptr<mixer::channel> ch, const port_spec& spec) override;
   std::optional<port_spec> port_of(const std::string& name) const override;
+  std::string line_words(const std::string& name, bool detailed) const override;
+  std::string scene_words(const std::string& name) const override;
   void on_channel_removed(const mixer::channel& ch) override;
   /// Closes every port.
   void close_all() { ports_.clear(); }

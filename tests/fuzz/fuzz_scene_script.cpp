@@ -45,6 +45,7 @@
 #include "server/control/channel_directory.hpp"
 #include "server/control/command_core.hpp"
 #include "server/control/event_bus.hpp"
+#include "server/control/port_words.hpp"
 #include "server/control/scene_script.hpp"
 #include "server/control/scene_store.hpp"
 #include "server/engine_thread.hpp"
@@ -60,7 +61,7 @@ using protocol::failure;
 namespace asio = server::asio;
 
 // Raw ports as the core sees them: every open() succeeds and is remembered until the channel goes.
-class fake_ports : public server::channel_ports, public server::channel_observer {
+class fake_ports : public server::channel_ports {
  public:
   std::optional<failure> open(std::shared_ptr<mixer::channel> ch, const server::port_spec& spec) override {
     ports_[ch->name()] = spec;
@@ -70,6 +71,14 @@ class fake_ports : public server::channel_ports, public server::channel_observer
     const auto it = ports_.find(name);
     if (it == ports_.end()) return std::nullopt;
     return it->second;
+  }
+  std::string line_words(const std::string& name, bool detailed) const override {
+    const auto spec = port_of(name);
+    return spec ? server::port_line_words(*spec, detailed, protocol::backplane_format(44100)) : std::string{};
+  }
+  std::string scene_words(const std::string& name) const override {
+    const auto spec = port_of(name);
+    return spec ? server::port_scene_words(*spec) : std::string{};
   }
   void on_channel_removed(const mixer::channel& ch) override { ports_.erase(ch.name()); }
 
@@ -175,8 +184,10 @@ class fake_rtp : public server::channel_rtp {
   std::optional<failure> send(std::shared_ptr<mixer::channel>, const protocol::rtp_target&) override {
     return std::nullopt;
   }
-  std::optional<server::rtp_status> rtp_of(const std::string&) const override { return std::nullopt; }
   std::optional<protocol::sdp_stream> sdp_of(const std::string&) const override { return std::nullopt; }
+  std::string line_words(const std::string&, bool) const override { return {}; }
+  std::string scene_words(const std::string&) const override { return {}; }
+  void on_channel_removed(const mixer::channel&) override {}
 };
 
 // Everything the command core works with, made once.
@@ -202,7 +213,7 @@ rig& the_rig() {
 struct instance {
   explicit instance(rig& r)
       : store(r.io, asio::make_strand(r.disk), std::nullopt),
-        core(r.engine, r.clock, {r.events, ports, r.rtp, r.audio, store, {&ports}}, r.options) {}
+        core(r.engine, r.clock, {r.events, ports, r.rtp, r.audio, store, {}}, r.options) {}
   fake_ports ports;
   server::scene_store store;  // no state file; save and load on the rig's disk thread
   server::command_core core;

@@ -37,10 +37,23 @@ std::optional<protocol::failure> rtp_senders::send(std::shared_ptr<mixer::channe
   return std::nullopt;
 }
 
-std::optional<rtp_status> rtp_senders::rtp_of(const std::string& name) const {
+std::string rtp_senders::line_words(const std::string& name, bool detailed) const {
   const auto it = senders_.find(name);
-  if (it == senders_.end()) return std::nullopt;
-  return rtp_status{it->second->target(), it->second->packets(), it->second->send_errors()};
+  if (it == senders_.end()) return {};
+  const auto n = [](std::uint64_t v) { return std::to_string(v); };
+  const auto& t = it->second->target();
+  const bool v6 = t.address.find(':') != std::string::npos;
+  const std::string words = " rtp=" + (v6 ? "[" + t.address + "]" : t.address) + ":" + n(t.port);
+  if (!detailed) return words;
+  return words + " rtp_format=" + protocol::rtp_encoding_name(t.encoding) + "," + n(rate_) + ",2" +
+         " pt=" + n(protocol::payload_type_of(t, rate_)) + " ptime_ms=" + n(protocol::ptime_of(t, rate_)) +
+         " ttl=" + n(t.ttl) + " packets=" + n(it->second->packets()) +
+         " send_errors=" + n(it->second->send_errors());
+}
+
+std::string rtp_senders::scene_words(const std::string& name) const {
+  const auto it = senders_.find(name);
+  return it == senders_.end() ? std::string{} : " rtp " + protocol::format_rtp_target(it->second->target());
 }
 
 std::optional<protocol::sdp_stream> rtp_senders::sdp_of(const std::string& name) const {

@@ -12,15 +12,18 @@ namespace mixmatrix::server {
 
 /// Every mix's RTP stream, started when the command core asks and stopped when the mix leaves
 /// the scene. Network thread only.
-class rtp_senders : public channel_rtp, public channel_observer {
+class rtp_senders : public channel_rtp {
  public:
   /// Senders on `io`, at the engine's `rate`.
   rtp_senders(asio::io_context& io, std::uint32_t rate);
   ~rtp_senders() override;
 
-  std::optional<protocol::failure> send(std::shared_ptr<mixer::channel> ch, const protocol::rtp_target& target) override;
-  std::optional<rtp_status> rtp_of(const std::string& name) const override;
+  std::optional<protocol::failure> send(std::shared_ptr<mixer::channel> ch,
+                                        const protocol::rtp_target& target) override;
   std::optional<protocol::sdp_stream> sdp_of(const std::string& name) const override;
+  /// ` rtp=ADDR:PORT`, and in `show` how and how much it sends.
+  std::string line_words(const std::string& name, bool detailed) const override;
+  std::string scene_words(const std::string& name) const override;
   void on_channel_removed(const mixer::channel& ch) override;
   /// Stops every sender.
   void stop_all();

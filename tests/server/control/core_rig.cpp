@@ -10,6 +10,7 @@
 
 #include "protocol/command_parser.hpp"
 #include "protocol/words.hpp"
+#include "server/control/port_words.hpp"
 #include "tests/support/child_process.hpp"
 
 namespace mixmatrix::test {
@@ -46,6 +47,16 @@ std::optional<server::port_spec> fake_ports::port_of(const std::string& name) co
   const auto it = ports.find(name);
   if (it == ports.end()) return std::nullopt;
   return it->second;
+}
+
+std::string fake_ports::line_words(const std::string& name, bool detailed) const {
+  const auto spec = port_of(name);
+  return spec ? server::port_line_words(*spec, detailed, protocol::backplane_format(44100)) : std::string{};
+}
+
+std::string fake_ports::scene_words(const std::string& name) const {
+  const auto spec = port_of(name);
+  return spec ? server::port_scene_words(*spec) : std::string{};
 }
 
 void fake_ports::on_channel_removed(const mixer::channel& ch) {
@@ -165,7 +176,7 @@ core_rig::core_rig(rig_setup setup)
       rtp(io, options.engine.rate),
       audio(io),
       store(io, asio::make_strand(workers), options.state_file),
-      core(engine, clock, {events, ports, rtp, audio, store, {&ports, &rtp, &observer}}, options),
+      core(engine, clock, {events, ports, rtp, audio, store, {&observer}}, options),
       connection(connect("127.0.0.1:5000", !options.password)) {}
 
 core_rig::~core_rig() {

@@ -41,10 +41,12 @@ namespace mixmatrix::test {
 
 /// Raw ports as the core sees them: open() is recorded and refused (409) for a port marked
 /// taken; removal forgets the port, as the real ports do.
-class fake_ports : public server::channel_ports, public server::channel_observer {
+class fake_ports : public server::channel_ports {
  public:
   std::optional<protocol::failure> open(std::shared_ptr<mixer::channel> ch, const server::port_spec& spec) override;
   std::optional<server::port_spec> port_of(const std::string& name) const override;
+  std::string line_words(const std::string& name, bool detailed) const override;
+  std::string scene_words(const std::string& name) const override;
   void on_channel_removed(const mixer::channel& ch) override;
 
   std::set<std::uint16_t> taken;                              ///< open() refuses these
