@@ -328,11 +328,12 @@ void input_channel::watch_level(double level) {
   const double low = std::max(target - packet / 2 - spread / 2, block_frames);
   const double high = low + packet + block_frames;
   // Where the level comes to rest: above the band's low edge (where a packet as late as the worst
-  // measured finds the buffer empty) by half a block and half the jitter, for the outliers no second
-  // has shown yet on a busy machine; reckoned without the start's margin, which is gone by the time
-  // a move there has ended.
+  // measured finds the buffer empty) by half a block and the jitter once more, for the outliers no
+  // second has shown yet on a busy machine (with half the jitter, one in eight runs underran while
+  // builds loaded both cores); reckoned without the start's margin, which is gone by the time a
+  // move there has ended.
   const double resting = static_cast<double>(resting_target_bytes() / bytes_per_frame);
-  const double rest = std::max(resting - packet / 2, block_frames + spread / 2) + block_frames / 2;
+  const double rest = std::max(resting - packet / 2 + spread / 2, block_frames + spread) + block_frames / 2;
   if (setpoint_ < 0.0) {
     // The first window judged only measures: one window of a burst that happened to trickle in at
     // about real time proves no pace, and is no excess to skip.

@@ -84,8 +84,11 @@ bool have_program(const std::string& program) {
 }
 
 std::vector<std::string> as_audio_source(std::vector<std::string> argv) {
-  // nice(1) runs the program anyway when it may not raise its priority (not root).
-  argv.insert(argv.begin(), {"nice", "-n", "-10"});
+  // Real time where chrt may, else nice -10 (which runs the program anyway when it may not).
+  argv.insert(
+      argv.begin(),
+      {"sh", "-c", "if chrt -f 10 true 2>/dev/null; then exec chrt -f 10 \"$@\"; fi; exec nice -n -10 \"$@\"",
+       "as_audio_source"});
   return argv;
 }
 

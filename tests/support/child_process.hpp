@@ -33,8 +33,9 @@ class child_process {
   std::optional<int> status_;
 };
 
-/// `argv` run at nice -10 where allowed (as a sound source's driver runs), for the senders of tests
-/// whose claims are timings: a build beside the tests then cannot starve the source being measured.
+/// `argv` run real time (SCHED_FIFO 10) where allowed, else at nice -10 where that is (as a sound
+/// source's driver runs), for the senders of tests whose claims are timings: a build beside the
+/// tests then cannot starve the source being measured.
 std::vector<std::string> as_audio_source(std::vector<std::string> argv);
 /// Runs `command` with /bin/sh and waits up to `timeout`; its exit status, or -1 on timeout.
 int run_shell(const std::string& command, std::chrono::milliseconds timeout = std::chrono::seconds(30));

@@ -1,5 +1,7 @@
 #include "tests/support/paced_sender.hpp"
 
+#include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 
 #include <chrono>
@@ -21,9 +23,11 @@ paced_sender::~paced_sender() {
 
 void paced_sender::run(std::uint16_t port, const std::string& pcm, const std::string& handshake, double ppm,
                        std::size_t chunk_frames) {
-  // As a sound source's driver runs, where allowed: a build beside a test cannot starve it. (A nice
-  // level is a thread's own on Linux.)
-  ::setpriority(PRIO_PROCESS, 0, -10);
+  // As a sound source's driver runs, where allowed (real time, else nice -10): a build beside a test
+  // cannot starve it. (Both are a thread's own on Linux.)
+  const sched_param realtime{.sched_priority = 10};
+  if (::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &realtime) != 0)
+    ::setpriority(PRIO_PROCESS, 0, -10);
   tcp_client client(port);
   if (!handshake.empty()) client.send(handshake);
   const double chunk_ns = 1e9 * static_cast<double>(chunk_frames) / 44100.0 / (1.0 + ppm * 1e-6);

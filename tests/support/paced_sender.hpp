@@ -12,7 +12,7 @@ namespace mixmatrix::test {
 /// on absolute deadlines (the project's own stand-in for `ffmpeg -re` where ffmpeg is missing),
 /// optionally after a handshake line, and optionally on a clock `ppm` off ours
 /// (44100 * (1 + ppm / 1e6) frames a second), as a sound card with its own crystal sends. Its
-/// thread runs at nice -10 where allowed.
+/// thread runs real time (SCHED_FIFO) where allowed, else at nice -10 where that is.
 class paced_sender {
  public:
   /// Connects to `port`, sends `handshake` (if any) and then `pcm`, looping it seamlessly while running.
