@@ -20,11 +20,77 @@ result<stream_format> take_format(word_cursor& c) {
   return parse_stream_format(format, rate, c.take());
 }
 
+// A numeric `ADDR:PORT` after the keyword rtp.
+result<host_port> take_rtp_address(word_cursor& c) {
+  auto where = parse_host_port(c.take());
+  std::array<unsigned char, sizeof(in6_addr)> numeric{};
+  if (!where || !where->port || *where->port == 0 ||
+      (inet_pton(AF_INET, where->host.c_str(), numeric.data()) != 1 &&
+       inet_pton(AF_INET6, where->host.c_str(), numeric.data()) != 1)) {
+    return failure{code::bad_request, "rtp needs a numeric ADDR:PORT (IPv4, or [IPv6]:PORT)"};
+  }
+  return std::move(*where);
+}
+
+// L16 or L24 after the keyword format.
+result<rtp_encoding> take_rtp_encoding(word_cursor& c) {
+  if (c.take_keyword("L16")) return rtp_encoding::l16;
+  if (c.take_keyword("L24")) return rtp_encoding::l24;
+  return failure{code::bad_request, "rtp format is L16 or L24"};
+}
+
+// `ADDR:PORT [format L16|L24 RATE CHANNELS]` after the keyword rtp of `input add`.
+result<rtp_source> take_rtp_source(word_cursor& c) {
+  auto where = take_rtp_address(c);
+  if (!where) return where.error();
+  rtp_source s{std::move(where.value().host), *where.value().port, std::nullopt};
+  if (c.left() >= 4 && c.take_keyword("format")) {
+    auto encoding = take_rtp_encoding(c);
+    if (!encoding) return encoding.error();
+    const std::string& rate = c.take();
+    auto pcm = parse_stream_format("s16le", rate, c.take());
+    if (!pcm) return pcm.error();
+    s.format = rtp_payload_format{encoding.value(), pcm.value().rate, pcm.value().channels};
+  }
+  return s;
+}
+
+// `ADDR:PORT [format L16|L24] [ptime MS] [ttl N] [pt N]` after the keyword rtp.
+result<rtp_target> take_rtp_target(word_cursor& c) {
+  auto where = take_rtp_address(c);
+  if (!where) return where.error();
+  rtp_target t;
+  t.address = std::move(where.value().host);
+  t.port = *where.value().port;
+  while (c.left() >= 2) {
+    if (c.take_keyword("format")) {
+      auto encoding = take_rtp_encoding(c);
+      if (!encoding) return encoding.error();
+      t.encoding = encoding.value();
+    } else if (c.take_keyword("ptime")) {
+      auto ms = parse_count(c.take(), 1, 20, "ptime (ms)");
+      if (!ms) return ms.error();
+      t.ptime_ms = ms.value();
+    } else if (c.take_keyword("ttl")) {
+      auto hops = parse_count(c.take(), 1, 255, "ttl");
+      if (!hops) return hops.error();
+      t.ttl = hops.value();
+    } else if (c.take_keyword("pt")) {
+      auto pt = parse_count(c.take(), 0, 127, "payload type");
+      if (!pt) return pt.error();
+      t.payload_type = static_cast<std::uint8_t>(pt.value());
+    } else {
+      break;
+    }
+  }
+  return t;
+}
+
 result<command> parse_add_input(word_cursor& c) {
   constexpr std::string_view usage =
-      "input add NAME [port PORT [format FORMAT RATE CHANNELS]] [latency MS] | input add NAME tone HZ [DBFS] "
-      "| "
-      "input add NAME file PATH [loop]";
+      "input add NAME [port PORT [format FORMAT RATE CHANNELS]] [latency MS] | input add NAME rtp ADDR:PORT "
+      "[format L16|L24 RATE CHANNELS] [latency MS] | input add NAME tone HZ [DBFS] | input add NAME file "
+      "PATH [loop]";
   if (c.done()) return syntax(usage);
   auto name = parse_name(c.take());
   if (!name) return name.error();
@@ -49,7 +115,11 @@ result<command> parse_add_input(word_cursor& c) {
   }
   cmd::add_network_input input{name.value(), std::nullopt, std::nullopt, std::nullopt};
   while (!c.done()) {
-    if (c.take_keyword("port") && !c.done()) {
+    if (!input.port && !input.rtp && c.left() >= 2 && c.take_keyword("rtp")) {
+      auto source = take_rtp_source(c);
+      if (!source) return source.error();
+      input.rtp = std::move(source.value());
+    } else if (!input.rtp && c.take_keyword("port") && !c.done()) {
       auto port = parse_port(c.take());
       if (!port) return port.error();
       input.port = port.value();
@@ -68,46 +138,6 @@ result<command> parse_add_input(word_cursor& c) {
   // The format is the raw port's: a SEND states its own.
   if (input.format && !input.port) return syntax(usage);
   return input;
-}
-
-// `ADDR:PORT [format L16|L24] [ptime MS] [ttl N] [pt N]` after the keyword rtp.
-result<rtp_target> take_rtp_target(word_cursor& c) {
-  const auto where = parse_host_port(c.take());
-  std::array<unsigned char, sizeof(in6_addr)> numeric{};
-  if (!where || !where->port || *where->port == 0 ||
-      (inet_pton(AF_INET, where->host.c_str(), numeric.data()) != 1 &&
-       inet_pton(AF_INET6, where->host.c_str(), numeric.data()) != 1)) {
-    return failure{code::bad_request, "rtp needs a numeric ADDR:PORT (IPv4, or [IPv6]:PORT)"};
-  }
-  rtp_target t;
-  t.address = where->host;
-  t.port = *where->port;
-  while (c.left() >= 2) {
-    if (c.take_keyword("format")) {
-      if (c.take_keyword("L16")) {
-        t.encoding = rtp_encoding::l16;
-      } else if (c.take_keyword("L24")) {
-        t.encoding = rtp_encoding::l24;
-      } else {
-        return failure{code::bad_request, "rtp format is L16 or L24"};
-      }
-    } else if (c.take_keyword("ptime")) {
-      auto ms = parse_count(c.take(), 1, 20, "ptime (ms)");
-      if (!ms) return ms.error();
-      t.ptime_ms = ms.value();
-    } else if (c.take_keyword("ttl")) {
-      auto hops = parse_count(c.take(), 1, 255, "ttl");
-      if (!hops) return hops.error();
-      t.ttl = hops.value();
-    } else if (c.take_keyword("pt")) {
-      auto pt = parse_count(c.take(), 0, 127, "payload type");
-      if (!pt) return pt.error();
-      t.payload_type = static_cast<std::uint8_t>(pt.value());
-    } else {
-      break;
-    }
-  }
-  return t;
 }
 
 }  // namespace

@@ -21,12 +21,14 @@ struct list {};
 /// `show NAME`
 struct show { std::string name; };
 /// `input add NAME [port PORT [format FORMAT RATE CHANNELS]] [latency MS]`: a network input; the
-/// format is its raw port's (none: the server's own) and comes only with a port.
+/// format is its raw port's (none: the server's own) and comes only with a port. With
+/// `rtp ADDR:PORT ...` instead of a port, it receives RTP.
 struct add_network_input {
   std::string name;
   std::optional<std::uint16_t> port;
   std::optional<std::uint32_t> latency_ms;
   std::optional<stream_format> format{};
+  std::optional<rtp_source> rtp{};
 };
 /// `input add NAME tone HZ [DBFS]`
 struct add_tone_input {

@@ -32,6 +32,11 @@ constexpr std::array table{
     command_entry{"input add NAME [port PORT [format FORMAT RATE CHANNELS]] [latency MS]",
                   "a network input, fed by SEND or on its own raw PCM port (default format s16le RATE 2)",
                   kind_of<add_network_input>(), change},
+    command_entry{
+        "input add NAME rtp ADDR:PORT [format L16|L24 RATE CHANNELS] [latency MS]",
+        "a network input receiving RTP on UDP ADDR:PORT (a group is joined; 0.0.0.0 for any); without "
+        "format, payload type 10 or 11",
+        kind_of<add_network_input>(), change},
     command_entry{"input add NAME tone HZ [DBFS]", "a sine generator input (default -12 dBFS)",
                   kind_of<add_tone_input>(), change},
     command_entry{"input add NAME file PATH [loop]",

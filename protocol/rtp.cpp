@@ -67,13 +67,38 @@ std::uint32_t ptime_of(const rtp_target& t, std::uint32_t rate) {
   return t.encoding == rtp_encoding::l24 && rate == 48000 ? 1 : 5;
 }
 
+std::string format_rtp_address(const std::string& address, std::uint16_t port) {
+  const bool v6 = address.find(':') != std::string::npos;
+  return (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
+}
+
 std::string format_rtp_target(const rtp_target& t) {
-  const bool v6 = t.address.find(':') != std::string::npos;
-  std::string text = (v6 ? "[" + t.address + "]" : t.address) + ":" + std::to_string(t.port);
+  std::string text = format_rtp_address(t.address, t.port);
   if (t.encoding != rtp_encoding::l16) text += std::string(" format ") + rtp_encoding_name(t.encoding);
   if (t.ptime_ms) text += " ptime " + std::to_string(*t.ptime_ms);
   if (t.ttl != 1) text += " ttl " + std::to_string(t.ttl);
   if (t.payload_type) text += " pt " + std::to_string(*t.payload_type);
+  return text;
+}
+
+std::optional<rtp_payload_format> payload_format_for(std::uint8_t pt,
+                                                     const std::optional<rtp_payload_format>& format) {
+  const auto static_format = [](std::uint8_t type) -> std::optional<rtp_payload_format> {
+    if (type == rtp_l16_stereo) return rtp_payload_format{rtp_encoding::l16, 44100, 2};
+    if (type == rtp_l16_mono) return rtp_payload_format{rtp_encoding::l16, 44100, 1};
+    return std::nullopt;
+  };
+  if (!format) return static_format(pt);
+  if (pt >= rtp_dynamic || static_format(pt) == format) return format;
+  return std::nullopt;
+}
+
+std::string format_rtp_source(const rtp_source& s) {
+  std::string text = format_rtp_address(s.address, s.port);
+  if (s.format) {
+    text += std::string(" format ") + rtp_encoding_name(s.format->encoding) + " " +
+            std::to_string(s.format->rate) + " " + std::to_string(s.format->channels);
+  }
   return text;
 }
 

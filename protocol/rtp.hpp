@@ -34,6 +34,16 @@ struct rtp_header {
   std::uint32_t ssrc = 0;
 };
 
+/// What an RTP stream's packets did on their way, as `show` counts them.
+struct rtp_counts {
+  std::uint64_t packets = 0;     ///< taken into the stream
+  std::uint64_t lost = 0;        ///< never came: their frames played as silence
+  std::uint64_t late = 0;        ///< came after their frames were played: dropped
+  std::uint64_t reordered = 0;   ///< came after a packet that follows them, in time for their place
+  std::uint64_t duplicates = 0;  ///< came twice: the copy dropped
+  std::uint64_t resyncs = 0;     ///< a new SSRC or a timestamp jump started the timeline again
+};
+
 /// Bytes of the fixed header.
 inline constexpr std::size_t rtp_header_bytes = 12;
 
@@ -69,5 +79,32 @@ std::uint32_t ptime_of(const rtp_target& t, std::uint32_t rate);
 /// `t` as `mix add` takes it after the keyword rtp: `ADDR:PORT format L16 ...`, with only what
 /// was given.
 std::string format_rtp_target(const rtp_target& t);
+
+/// How a received stream's payload is to be read: L16 or L24 at `rate` with 1 or 2 channels.
+struct rtp_payload_format {
+  rtp_encoding encoding = rtp_encoding::l16;
+  std::uint32_t rate = 44100;
+  std::uint32_t channels = 2;
+  bool operator==(const rtp_payload_format&) const = default;
+};
+
+/// `rtp ADDR:PORT [format L16|L24 RATE CHANNELS]` of `input add`: where and how an input receives
+/// RTP.
+struct rtp_source {
+  std::string address;  ///< numeric: a local address, 0.0.0.0 or :: for any, or a group to join
+  std::uint16_t port = 0;
+  std::optional<rtp_payload_format> format;  ///< none: told by the static payload type, 10 or 11
+  bool operator==(const rtp_source&) const = default;
+};
+
+/// How a packet of payload type `pt` is read by a source expecting `format`: without one, the
+/// static types 10 and 11; with one, it, for a dynamic type or the static type it is. None: the
+/// packet is not of the stream.
+std::optional<rtp_payload_format> payload_format_for(std::uint8_t pt,
+                                                     const std::optional<rtp_payload_format>& format);
+/// `s` as `input add` takes it after the keyword rtp: `ADDR:PORT [format L24 48000 2]`.
+std::string format_rtp_source(const rtp_source& s);
+/// `ADDR:PORT`, with brackets around an IPv6 address.
+std::string format_rtp_address(const std::string& address, std::uint16_t port);
 
 }  // namespace mixmatrix::protocol

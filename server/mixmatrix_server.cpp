@@ -39,10 +39,11 @@ mixmatrix_server::mixmatrix_server(const server_options& options)
       sessions_(pump_, events_, options_),
       ports_(io_, options_.stream.address(), sessions_),
       rtp_(io_, options_.engine.rate),
+      rtp_in_(io_, options_.engine.rate, events_),
       workers_(worker_threads),
       store_(io_, asio::make_strand(workers_), options_.state_file),
       audio_(io_, workers_, asio::make_strand(workers_), options_.engine.rate),
-      core_(engine_, clock_, {events_, ports_, rtp_, audio_, store_, {&sessions_}}, options_),
+      core_(engine_, clock_, {events_, ports_, rtp_in_, rtp_, audio_, store_, {&sessions_}}, options_),
       control_(io_, core_, events_, options_),
       stream_(io_, core_, sessions_, options_),
       web_auth_(options_.password),
@@ -127,6 +128,7 @@ void mixmatrix_server::shutdown() {
   if (web_) web_->stop();
   ports_.close_all();
   rtp_.stop_all();
+  rtp_in_.stop_all();
   audio_.stop_all();
   pump_.stop();
   housekeeping_.cancel();

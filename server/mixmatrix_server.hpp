@@ -16,6 +16,7 @@
 #include "server/net/http/http_server.hpp"
 #include "server/net/http/web_auth.hpp"
 #include "server/net/raw_ports.hpp"
+#include "server/net/rtp/rtp_receivers.hpp"
 #include "server/net/rtp/rtp_senders.hpp"
 #include "server/net/stream_server.hpp"
 #include "server/server_options.hpp"
@@ -51,6 +52,7 @@ class mixmatrix_server {
   audio_sessions sessions_;
   raw_ports ports_;
   rtp_senders rtp_;
+  rtp_receivers rtp_in_;
   worker_pool workers_;  // after what its jobs answer to: joined before those go
   scene_store store_;
   local_audio audio_;

@@ -39,13 +39,13 @@ bool command_core::name_taken(const std::string& name) const {
 }
 
 command_result command_core::add_input(std::shared_ptr<mixer::input_channel> input,
-                                       const std::optional<port_spec>& port) {
+                                       const transport_opener& open) {
   const std::string name = input->name();
   if (name_taken(name)) return command_result::failed({code::conflict, "name " + name + " exists"});
   if (auto e = matrix_.add_input(input)) return command_result::failed(to_failure(*e));
   publish_plan();
-  if (port) {
-    if (auto refused = services_.ports.open(std::move(input), *port)) {
+  if (open) {
+    if (auto refused = open(std::move(input))) {
       remove_channel(name, mixer::channel_kind::input);
       return command_result::failed(*refused);
     }
@@ -73,9 +73,17 @@ command_result command_core::remove_channel(const std::string& name, mixer::chan
 
 command_result command_core::run(const cmd::add_network_input& c) {
   const std::uint32_t latency = c.latency_ms.value_or(options_.engine.default_latency_ms);
-  std::optional<port_spec> port;
-  if (c.port) port = port_spec{*c.port, c.format};
-  return add_input(std::make_shared<mixer::input_channel>(c.name, options_.engine, latency), port);
+  auto input = std::make_shared<mixer::input_channel>(c.name, options_.engine, latency);
+  if (c.port) {
+    return add_input(std::move(input), [this, spec = port_spec{*c.port, c.format}](auto in) {
+      return services_.ports.open(std::move(in), spec);
+    });
+  }
+  if (c.rtp) {
+    return add_input(std::move(input),
+                     [this, &c](auto in) { return services_.rtp_in.receive(std::move(in), *c.rtp); });
+  }
+  return add_input(std::move(input), {});
 }
 
 command_result command_core::run(const cmd::add_tone_input& c) {
@@ -85,7 +93,7 @@ command_result command_core::run(const cmd::add_tone_input& c) {
     return command_result::failed(
         {code::bad_request, "frequency must be below half the rate (" + std::string(limit) + " Hz)"});
   }
-  return add_input(std::make_shared<mixer::input_channel>(c.name, options_.engine, c.hz, c.dbfs), std::nullopt);
+  return add_input(std::make_shared<mixer::input_channel>(c.name, options_.engine, c.hz, c.dbfs), {});
 }
 
 command_result command_core::run(const cmd::remove_input& c) {
@@ -125,7 +133,7 @@ void command_core::run(const cmd::add_file_input& c, const client&, done_handler
                             [this, input, path, done = std::move(done)](std::optional<failure> e) {
                               reserved_.erase(input->name());
                               if (e) return done(command_result::failed(*e));
-                              auto r = add_input(input, std::nullopt);
+                              auto r = add_input(input, {});
                               if (!r.ok()) services_.audio.forget(input->name());
                               if (r.ok()) r.status = "playing " + path;
                               done(std::move(r));

@@ -58,4 +58,13 @@ class channel_rtp : public channel_service {
   virtual std::optional<protocol::sdp_stream> sdp_of(const std::string& name) const = 0;
 };
 
+/// An input's RTP reception, which belongs to the network layer: the command core asks for it when
+/// an input is added with `rtp`. Stopped when the input is removed.
+class channel_rtp_inputs : public channel_service {
+ public:
+  /// Receives RTP for `input` as `source` says; a 409 failure when the address cannot be had.
+  virtual std::optional<protocol::failure> receive(std::shared_ptr<mixer::input_channel> input,
+                                                   const protocol::rtp_source& source) = 0;
+};
+
 }  // namespace mixmatrix::server

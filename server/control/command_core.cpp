@@ -154,8 +154,8 @@ command_result command_core::run(const cmd::quit&) const {
 protocol::result<std::shared_ptr<mixer::input_channel>> command_core::input_for_sender(const std::string& name) {
   if (auto input = matrix_.find_input(name)) return input;
   if (matrix_.find(name)) return failure{code::conflict, name + " is a mix, not an input"};
-  auto r = add_input(std::make_shared<mixer::input_channel>(name, options_.engine, options_.engine.default_latency_ms),
-                     std::nullopt);
+  auto r = add_input(
+      std::make_shared<mixer::input_channel>(name, options_.engine, options_.engine.default_latency_ms), {});
   if (!r.ok()) return *r.error;
   log(log_level::info, "input " + name + " created by SEND");
   services_.events.publish("changed input add " + name + " (by SEND)");

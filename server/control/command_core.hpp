@@ -23,17 +23,19 @@ namespace mixmatrix::server {
 
 /// The collaborators of the command core: where events go, the transports and the local audio it
 /// asks for, where the scene is kept on disk, and who else is told of channels removed. The
-/// transports (ports, rtp) speak for themselves in `list`, `show` and saved scenes, in that order.
+/// transports (ports, RTP in and out) speak for themselves in `list`, `show` and saved scenes, in
+/// that order.
 struct command_services {
   event_bus& events;
   channel_ports& ports;
+  channel_rtp_inputs& rtp_in;
   channel_rtp& rtp;
   audio_service& audio;
   scene_store& store;
   std::vector<channel_observer*> observers;  ///< beyond the transports (sessions on a channel)
 
   /// The transports, in the order their words come.
-  std::vector<channel_service*> transports() const { return {&ports, &rtp}; }
+  std::vector<channel_service*> transports() const { return {&ports, &rtp_in, &rtp}; }
 };
 
 /// The one place that applies control commands to the scene: the routing matrix, its channels and
@@ -45,6 +47,9 @@ class command_core : public channel_directory {
  public:
   /// Receives a command's result on the network thread.
   using done_handler = std::function<void(command_result)>;
+  /// Asks a transport to serve a channel just added (a port, an RTP stream); its refusal.
+  using transport_opener =
+      std::function<std::optional<protocol::failure>(std::shared_ptr<mixer::input_channel>)>;
 
   /// Works on `engine`'s plans; `clock` is only read for `stats`.
   command_core(mixer::engine& engine, const engine_thread& clock, command_services services,
@@ -106,7 +111,7 @@ class command_core : public channel_directory {
   command_result queue_in_salvo(const protocol::command& c, const std::string& line, client& from);
   std::optional<protocol::failure> apply_salvo(const std::vector<salvo_change>& changes, bool dry_run);
   bool name_taken(const std::string& name) const;
-  command_result add_input(std::shared_ptr<mixer::input_channel> input, const std::optional<port_spec>& port);
+  command_result add_input(std::shared_ptr<mixer::input_channel> input, const transport_opener& open);
   command_result remove_channel(const std::string& name, mixer::channel_kind kind);
   void publish_plan();
   channel_report report_of(const std::string& name, bool detailed) const;

@@ -190,6 +190,18 @@ class fake_rtp : public server::channel_rtp {
   void on_channel_removed(const mixer::channel&) override {}
 };
 
+// RTP inputs accepted and never bound: a fuzzed address may be anywhere, and any port taken.
+class fake_rtp_inputs : public server::channel_rtp_inputs {
+ public:
+  std::optional<failure> receive(std::shared_ptr<mixer::input_channel>,
+                                 const protocol::rtp_source&) override {
+    return std::nullopt;
+  }
+  std::string line_words(const std::string&, bool) const override { return {}; }
+  std::string scene_words(const std::string&) const override { return {}; }
+  void on_channel_removed(const mixer::channel&) override {}
+};
+
 // Everything the command core works with, made once.
 struct rig {
   server::server_options options = fuzz_options();
@@ -200,6 +212,7 @@ struct rig {
   asio::thread_pool disk{1};
   fake_audio audio;
   fake_rtp rtp;
+  fake_rtp_inputs rtp_in;
   sandbox folder;
 };
 
@@ -213,7 +226,7 @@ rig& the_rig() {
 struct instance {
   explicit instance(rig& r)
       : store(r.io, asio::make_strand(r.disk), std::nullopt),
-        core(r.engine, r.clock, {r.events, ports, r.rtp, r.audio, store, {}}, r.options) {}
+        core(r.engine, r.clock, {r.events, ports, r.rtp_in, r.rtp, r.audio, store, {}}, r.options) {}
   fake_ports ports;
   server::scene_store store;  // no state file; save and load on the rig's disk thread
   server::command_core core;

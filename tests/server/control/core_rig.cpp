@@ -174,9 +174,10 @@ core_rig::core_rig(rig_setup setup)
       engine(options.engine),
       clock(engine),
       rtp(io, options.engine.rate),
+      rtp_in(io, options.engine.rate, events),
       audio(io),
       store(io, asio::make_strand(workers), options.state_file),
-      core(engine, clock, {events, ports, rtp, audio, store, {&observer}}, options),
+      core(engine, clock, {events, ports, rtp_in, rtp, audio, store, {&observer}}, options),
       connection(connect("127.0.0.1:5000", !options.password)) {}
 
 core_rig::~core_rig() {

@@ -20,11 +20,12 @@
 #include "server/control/channel_directory.hpp"
 #include "server/control/client.hpp"
 #include "server/control/command_core.hpp"
-#include "server/net/rtp/rtp_senders.hpp"
 #include "server/control/command_result.hpp"
 #include "server/control/event_bus.hpp"
 #include "server/control/scene_store.hpp"
 #include "server/engine_thread.hpp"
+#include "server/net/rtp/rtp_receivers.hpp"
+#include "server/net/rtp/rtp_senders.hpp"
 #include "server/server_options.hpp"
 
 // Data lines print one per line when a comparison of them fails.
@@ -225,7 +226,8 @@ class core_rig {
   server::engine_thread clock;
   server::event_bus events;
   fake_ports ports;
-  server::rtp_senders rtp;  ///< real: to 127.0.0.1 only, sending while the test turns io
+  server::rtp_senders rtp;       ///< real: to 127.0.0.1 only, sending while the test turns io
+  server::rtp_receivers rtp_in;  ///< real: bound on 127.0.0.1 only, receiving while the test turns io
   recording_observer observer;
   fake_audio audio;
   server::scene_store store;

@@ -49,7 +49,7 @@ TEST_CASE("core: help TOPIC gives the lines whose syntax starts with it, in any 
                 "mix on NAME  -- switches a mix on",
                 "mix off NAME  -- switches a mix off: its listeners get digital silence"});
   const auto input_add = rig.lines_of("help input add");
-  CHECK(input_add.size() == 3);
+  CHECK(input_add.size() == 4);  // network, RTP, tone, file
   for (const auto& line : input_add) CHECK(line.starts_with("input add NAME "));
   CHECK(rig.lines_of("help switch") ==
         strings{"SWITCH MIX SOURCE|ALL ON|OFF|ONLY  -- Kamaelia: unmute, mute or solo crosspoints"});
