@@ -89,8 +89,8 @@ result<rtp_target> take_rtp_target(word_cursor& c) {
 result<command> parse_add_input(word_cursor& c) {
   constexpr std::string_view usage =
       "input add NAME [port PORT [format FORMAT RATE CHANNELS]] [latency MS] | input add NAME rtp ADDR:PORT "
-      "[format L16|L24 RATE CHANNELS] [latency MS] | input add NAME tone HZ [DBFS] | input add NAME file "
-      "PATH [loop]";
+      "[format L16|L24 RATE CHANNELS] [latency MS] | input add NAME sdp PATH [latency MS] | input add NAME "
+      "tone HZ [DBFS] | input add NAME file PATH [loop]";
   if (c.done()) return syntax(usage);
   auto name = parse_name(c.take());
   if (!name) return name.error();
@@ -100,6 +100,18 @@ result<command> parse_add_input(word_cursor& c) {
     if (file.path.empty()) return syntax(usage);
     if (!c.done() && !(file.loop = c.take_keyword("loop"))) return syntax(usage);
     return file;
+  }
+  if (c.take_keyword("sdp")) {
+    if (c.left() != 1 && c.left() != 3) return syntax(usage);
+    cmd::add_sdp_input sdp{name.value(), c.take(), std::nullopt};
+    if (sdp.path.empty()) return syntax(usage);
+    if (!c.done()) {
+      if (!c.take_keyword("latency")) return syntax(usage);
+      auto ms = parse_count(c.take(), 1, 10000, "latency (ms)");
+      if (!ms) return ms.error();
+      sdp.latency_ms = ms.value();
+    }
+    return sdp;
   }
   if (c.take_keyword("tone")) {
     if (c.done() || c.left() > 2) return syntax(usage);

@@ -42,6 +42,13 @@ struct add_file_input {
   std::string path;
   bool loop = false;
 };
+/// `input add NAME sdp PATH [latency MS]`: a network input receiving the RTP stream that an SDP
+/// file describes (the server reads the file).
+struct add_sdp_input {
+  std::string name;
+  std::string path;
+  std::optional<std::uint32_t> latency_ms;
+};
 /// `input remove NAME`
 struct remove_input { std::string name; };
 /// MIX and SOURCE of `mix add NAME minus MIX SOURCE`.
@@ -180,11 +187,11 @@ struct quit {};
 
 /// Any parsed control command.
 using command = std::variant<cmd::help, cmd::list, cmd::show, cmd::add_network_input, cmd::add_tone_input,
-                             cmd::add_file_input, cmd::remove_input, cmd::add_mix, cmd::remove_mix, cmd::switch_mix,
-                             cmd::route, cmd::unroute, cmd::gain, cmd::mute, cmd::pan, cmd::duck, cmd::unduck,
-                             cmd::kamaelia_switch,
-                             cmd::kamaelia_query, cmd::meters, cmd::record, cmd::play, cmd::devices, cmd::stop,
-                             cmd::save, cmd::load, cmd::begin_salvo, cmd::commit_salvo, cmd::abort_salvo, cmd::watch,
+                             cmd::add_file_input, cmd::add_sdp_input, cmd::remove_input, cmd::add_mix,
+                             cmd::remove_mix, cmd::switch_mix, cmd::route, cmd::unroute, cmd::gain, cmd::mute,
+                             cmd::pan, cmd::duck, cmd::unduck, cmd::kamaelia_switch, cmd::kamaelia_query,
+                             cmd::meters, cmd::record, cmd::play, cmd::devices, cmd::stop, cmd::save,
+                             cmd::load, cmd::begin_salvo, cmd::commit_salvo, cmd::abort_salvo, cmd::watch,
                              cmd::unwatch, cmd::stats, cmd::graph, cmd::sdp, cmd::auth, cmd::ping, cmd::quit>;
 
 }  // namespace mixmatrix::protocol

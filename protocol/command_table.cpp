@@ -42,6 +42,10 @@ constexpr std::array table{
     command_entry{"input add NAME file PATH [loop]",
                   "plays a sound file (any format libsndfile reads, 8 to 192 kHz: resampled) as an input",
                   kind_of<add_file_input>(), change},
+    command_entry{
+        "input add NAME sdp PATH [latency MS]",
+        "a network input receiving the RTP stream an SDP file describes (its first L16 or L24 audio)",
+        kind_of<add_sdp_input>(), change},
     command_entry{"input remove NAME", "removes an input and every route from it", kind_of<remove_input>(),
                   change},
     command_entry{

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "protocol/sdp.hpp"
 #include "server/control/command_core.hpp"
 #include "server/control/crosspoint_changes.hpp"
 #include "server/control/reports.hpp"
@@ -81,7 +82,7 @@ command_result command_core::run(const cmd::add_network_input& c) {
   }
   if (c.rtp) {
     return add_input(std::move(input),
-                     [this, &c](auto in) { return services_.rtp_in.receive(std::move(in), *c.rtp); });
+                     [this, &c](auto in) { return services_.rtp_in.receive(std::move(in), *c.rtp, {}); });
   }
   return add_input(std::move(input), {});
 }
@@ -138,6 +139,31 @@ void command_core::run(const cmd::add_file_input& c, const client&, done_handler
                               if (r.ok()) r.status = "playing " + path;
                               done(std::move(r));
                             });
+}
+
+void command_core::run(const cmd::add_sdp_input& c, const client&, done_handler done) {
+  if (name_taken(c.name)) return done(command_result::failed({code::conflict, "name " + c.name + " exists"}));
+  // The name is held while the file is read on the disk worker.
+  reserved_.insert(c.name);
+  const std::string path = server_path(c.path);
+  services_.store.read(path, [this, c, path, done = std::move(done)](protocol::result<std::string> text) {
+    reserved_.erase(c.name);
+    if (!text) return done(command_result::failed(text.error()));
+    const auto sdp = protocol::parse_sdp(text.value());
+    if (!sdp) return done(command_result::failed({sdp.error().code, path + ": " + sdp.error().text}));
+    const auto source = protocol::source_of(sdp.value());
+    const std::uint32_t latency = c.latency_ms.value_or(options_.engine.default_latency_ms);
+    auto r = add_input(
+        std::make_shared<mixer::input_channel>(c.name, options_.engine, latency),
+        [this, &source, &path](auto in) { return services_.rtp_in.receive(std::move(in), source, path); });
+    if (r.ok()) {
+      const auto& s = sdp.value();
+      r.status = "receiving " + protocol::format_rtp_source(source) + " from " + path;
+      if (s.audio_media > 1)
+        r.status += " (the first of its " + std::to_string(s.audio_media) + " audio media)";
+    }
+    done(std::move(r));
+  });
 }
 
 void command_core::run(const cmd::record& c, const client&, done_handler done) {

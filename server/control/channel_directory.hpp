@@ -62,9 +62,11 @@ class channel_rtp : public channel_service {
 /// an input is added with `rtp`. Stopped when the input is removed.
 class channel_rtp_inputs : public channel_service {
  public:
-  /// Receives RTP for `input` as `source` says; a 409 failure when the address cannot be had.
+  /// Receives RTP for `input` as `source` says, as the SDP file `sdp_path` described it if not
+  /// empty; a 409 failure when the address cannot be had.
   virtual std::optional<protocol::failure> receive(std::shared_ptr<mixer::input_channel> input,
-                                                   const protocol::rtp_source& source) = 0;
+                                                   const protocol::rtp_source& source,
+                                                   const std::string& sdp_path) = 0;
 };
 
 }  // namespace mixmatrix::server

@@ -100,6 +100,7 @@ class command_core : public channel_directory {
   command_result run(const protocol::cmd::commit_salvo& c, client& from);
   command_result run(const protocol::cmd::abort_salvo& c, client& from);
   void run(const protocol::cmd::add_file_input& c, const client& from, done_handler done);
+  void run(const protocol::cmd::add_sdp_input& c, const client& from, done_handler done);
   void run(const protocol::cmd::record& c, const client& from, done_handler done);
   void run(const protocol::cmd::play& c, const client& from, done_handler done);
   void run(const protocol::cmd::devices& c, const client& from, done_handler done);

@@ -193,8 +193,8 @@ class fake_rtp : public server::channel_rtp {
 // RTP inputs accepted and never bound: a fuzzed address may be anywhere, and any port taken.
 class fake_rtp_inputs : public server::channel_rtp_inputs {
  public:
-  std::optional<failure> receive(std::shared_ptr<mixer::input_channel>,
-                                 const protocol::rtp_source&) override {
+  std::optional<failure> receive(std::shared_ptr<mixer::input_channel>, const protocol::rtp_source&,
+                                 const std::string&) override {
     return std::nullopt;
   }
   std::string line_words(const std::string&, bool) const override { return {}; }

@@ -134,6 +134,7 @@ TEST_CASE("the SDP of a sent stream names its address, payload and clock in RFC 
   s.session_name = "main";
   s.origin_address = "192.0.2.1";
   s.session_id = 42;
+  s.session_version = 42;
   s.address = "239.69.1.2";
   s.ttl = 4;
   s.port = 5004;

@@ -292,7 +292,7 @@ TEST_CASE("rtp: ffmpeg sends L16 (payload type 10) into an input") {
   receive_into_heard(server, port);
   child_process ffmpeg(
       as_audio_source({"ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i",
-                       "sine=frequency=1100:sample_rate=44100:duration=8", "-af", "pan=stereo|c0=c0|c1=c0",
+                       "sine=frequency=1100:sample_rate=44100:duration=30", "-af", "pan=stereo|c0=c0|c1=c0",
                        "-c:a", "pcm_s16be", "-f", "rtp", "rtp://127.0.0.1:" + port_text(port)}));
   check_heard_tone(server, -18.06, "L16,44100,2");  // lavfi's sine peaks at 1/8 of full scale
 }
@@ -362,4 +362,50 @@ TEST_CASE("rtp: GStreamer receives a mix sent as L24, depayloaded from the caps 
   const auto left = channel_samples(heard, 0);
   REQUIRE(left.size() > 44100);
   CHECK(sine_dbfs(std::vector<double>(left.end() - 44100, left.end())) == doctest::Approx(-12).epsilon(0.05));
+}
+
+TEST_CASE("rtp: an input from the SDP file ffmpeg writes receives its stream, and save keeps the file") {
+  if (!have_program("ffmpeg")) {
+    MESSAGE("ffmpeg not installed: skipped");
+    return;
+  }
+  const auto port = free_port();
+  const auto dir = temp_dir();
+  const std::string sdp = dir + "/ffmpeg.sdp";
+  test_server server;
+  child_process ffmpeg(as_audio_source({"ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi",
+                                        "-i", "sine=frequency=1100:sample_rate=44100:duration=30", "-af",
+                                        "pan=stereo|c0=c0|c1=c0", "-c:a", "pcm_s16be", "-f", "rtp",
+                                        "-sdp_file", sdp, "rtp://127.0.0.1:" + port_text(port)}));
+  for (int i = 0; i < 50 && read_file(sdp).find("m=audio") == std::string::npos; ++i)
+    std::this_thread::sleep_for(100ms);
+  const auto added = server.command("input add back sdp " + sdp + " latency 100");
+  CHECK(added.status == "OK receiving 127.0.0.1:" + port_text(port) + " format L16 44100 2 from " + sdp);
+  REQUIRE(server.command("mix add heard").ok());
+  REQUIRE(server.command("route heard back").ok());
+  const auto [heard, show] = check_heard_tone(server, -18.06, "L16,44100,2");
+  CHECK(show.find(" sdp=" + sdp) != std::string::npos);
+  REQUIRE(server.command("save " + dir + "/scene.mix").ok());
+  CHECK(read_file(dir + "/scene.mix").find("input add back sdp " + sdp + " latency 100\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("rtp: an SDP input says which medium it took, and why it cannot take a description") {
+  const auto dir = temp_dir();
+  const auto port = free_port();
+  std::ofstream(dir + "/two.sdp")
+      << "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=two\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+      << "m=audio " << port << " RTP/AVP 96\r\na=rtpmap:96 L24/48000/2\r\n"
+      << "m=audio " << port + 2 << " RTP/AVP 10\r\n";
+  std::ofstream(dir + "/opus.sdp")
+      << "v=0\nc=IN IP4 127.0.0.1\nm=audio 5004 RTP/AVP 111\na=rtpmap:111 opus/48000/2\n";
+  test_server server;
+  CHECK(server.command("input add a sdp " + dir + "/two.sdp").status ==
+        "OK receiving 127.0.0.1:" + port_text(port) + " format L24 48000 2 from " + dir +
+            "/two.sdp (the first of its 2 audio media)");
+  CHECK(server.command("input add b sdp " + dir + "/opus.sdp").status ==
+        "ERR 400 " + dir + "/opus.sdp: SDP: payload opus/48000/2 is not L16 or L24");
+  CHECK(server.command("input add c sdp " + dir + "/none.sdp").status.starts_with("ERR 404 cannot read"));
+  CHECK(server.command("show b").status.starts_with("ERR 404"));
+  CHECK(server.command("input add a sdp " + dir + "/two.sdp").status == "ERR 409 name a exists");
 }

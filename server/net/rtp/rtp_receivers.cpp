@@ -1,5 +1,6 @@
 #include "server/net/rtp/rtp_receivers.hpp"
 
+#include "protocol/words.hpp"
 #include "server/net/accept_loop.hpp"
 
 namespace mixmatrix::server {
@@ -12,10 +13,12 @@ rtp_receivers::~rtp_receivers() {
 }
 
 std::optional<protocol::failure> rtp_receivers::receive(std::shared_ptr<mixer::input_channel> input,
-                                                        const protocol::rtp_source& source) {
+                                                        const protocol::rtp_source& source,
+                                                        const std::string& sdp_path) {
   try {
     const std::string name = input->name();
-    auto receiver = std::make_shared<rtp_receiver>(io_, std::move(input), source, rate_, batch_, events_);
+    auto receiver =
+        std::make_shared<rtp_receiver>(io_, std::move(input), source, sdp_path, rate_, batch_, events_);
     receiver->start();
     receivers_[name] = std::move(receiver);
   } catch (const boost::system::system_error& e) {
@@ -33,7 +36,10 @@ std::string rtp_receivers::line_words(const std::string& name, bool detailed) co
 
 std::string rtp_receivers::scene_words(const std::string& name) const {
   const auto it = receivers_.find(name);
-  return it == receivers_.end() ? std::string{} : " rtp " + protocol::format_rtp_source(it->second->source());
+  if (it == receivers_.end()) return {};
+  const auto& sdp = it->second->sdp_path();
+  return sdp.empty() ? " rtp " + protocol::format_rtp_source(it->second->source())
+                     : " sdp " + protocol::quote_word(sdp);
 }
 
 void rtp_receivers::on_channel_removed(const mixer::channel& ch) {

@@ -21,7 +21,8 @@ class rtp_receivers : public channel_rtp_inputs {
   ~rtp_receivers() override;
 
   std::optional<protocol::failure> receive(std::shared_ptr<mixer::input_channel> input,
-                                           const protocol::rtp_source& source) override;
+                                           const protocol::rtp_source& source,
+                                           const std::string& sdp_path) override;
   std::string line_words(const std::string& name, bool detailed) const override;
   std::string scene_words(const std::string& name) const override;
   void on_channel_removed(const mixer::channel& ch) override;

@@ -81,6 +81,7 @@ protocol::sdp_stream rtp_sender::description() const {
   s.session_name = channel_->name();
   s.origin_address = ec ? target_.address : local.address().to_string();
   s.session_id = session_id_;
+  s.session_version = session_id_;
   s.address = target_.address;
   s.ttl = target_.ttl;
   s.port = target_.port;
