@@ -90,6 +90,7 @@ result<command> parse_add_input(word_cursor& c) {
   constexpr std::string_view usage =
       "input add NAME [port PORT [format FORMAT RATE CHANNELS]] [latency MS] | input add NAME rtp ADDR:PORT "
       "[format L16|L24 RATE CHANNELS] [latency MS] | input add NAME sdp PATH [latency MS] | input add NAME "
+      "sap SESSION [latency MS] | input add NAME "
       "tone HZ [DBFS] | input add NAME file PATH [loop]";
   if (c.done()) return syntax(usage);
   auto name = parse_name(c.take());
@@ -101,17 +102,21 @@ result<command> parse_add_input(word_cursor& c) {
     if (!c.done() && !(file.loop = c.take_keyword("loop"))) return syntax(usage);
     return file;
   }
-  if (c.take_keyword("sdp")) {
+  const bool sdp = c.take_keyword("sdp");
+  if (sdp || c.take_keyword("sap")) {
+    // A path or a session's name, and an optional latency.
     if (c.left() != 1 && c.left() != 3) return syntax(usage);
-    cmd::add_sdp_input sdp{name.value(), c.take(), std::nullopt};
-    if (sdp.path.empty()) return syntax(usage);
+    const std::string described = c.take();
+    if (described.empty()) return syntax(usage);
+    std::optional<std::uint32_t> latency;
     if (!c.done()) {
       if (!c.take_keyword("latency")) return syntax(usage);
       auto ms = parse_count(c.take(), 1, 10000, "latency (ms)");
       if (!ms) return ms.error();
-      sdp.latency_ms = ms.value();
+      latency = ms.value();
     }
-    return sdp;
+    if (sdp) return cmd::add_sdp_input{name.value(), described, latency};
+    return cmd::add_sap_input{name.value(), described, latency};
   }
   if (c.take_keyword("tone")) {
     if (c.done() || c.left() > 2) return syntax(usage);

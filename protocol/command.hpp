@@ -49,6 +49,13 @@ struct add_sdp_input {
   std::string path;
   std::optional<std::uint32_t> latency_ms;
 };
+/// `input add NAME sap SESSION [latency MS]`: a network input fed by the SAP-announced session of
+/// that name, whenever it is heard and wherever its announcements point.
+struct add_sap_input {
+  std::string name;
+  std::string session;
+  std::optional<std::uint32_t> latency_ms;
+};
 /// `input remove NAME`
 struct remove_input { std::string name; };
 /// MIX and SOURCE of `mix add NAME minus MIX SOURCE`.
@@ -174,6 +181,8 @@ struct stats {};
 struct graph {};
 /// `sdp NAME`: the SDP description of mix NAME's RTP stream.
 struct sdp { std::string name; };
+/// `sources`: the sessions SAP has heard announced.
+struct sources {};
 /// `auth PASSWORD`
 struct auth {
   std::string password;
@@ -186,12 +195,13 @@ struct quit {};
 }  // namespace cmd
 
 /// Any parsed control command.
-using command = std::variant<cmd::help, cmd::list, cmd::show, cmd::add_network_input, cmd::add_tone_input,
-                             cmd::add_file_input, cmd::add_sdp_input, cmd::remove_input, cmd::add_mix,
-                             cmd::remove_mix, cmd::switch_mix, cmd::route, cmd::unroute, cmd::gain, cmd::mute,
-                             cmd::pan, cmd::duck, cmd::unduck, cmd::kamaelia_switch, cmd::kamaelia_query,
-                             cmd::meters, cmd::record, cmd::play, cmd::devices, cmd::stop, cmd::save,
-                             cmd::load, cmd::begin_salvo, cmd::commit_salvo, cmd::abort_salvo, cmd::watch,
-                             cmd::unwatch, cmd::stats, cmd::graph, cmd::sdp, cmd::auth, cmd::ping, cmd::quit>;
+using command =
+    std::variant<cmd::help, cmd::list, cmd::show, cmd::add_network_input, cmd::add_tone_input,
+                 cmd::add_file_input, cmd::add_sdp_input, cmd::add_sap_input, cmd::remove_input, cmd::add_mix,
+                 cmd::remove_mix, cmd::switch_mix, cmd::route, cmd::unroute, cmd::gain, cmd::mute, cmd::pan,
+                 cmd::duck, cmd::unduck, cmd::kamaelia_switch, cmd::kamaelia_query, cmd::meters, cmd::record,
+                 cmd::play, cmd::devices, cmd::stop, cmd::save, cmd::load, cmd::begin_salvo,
+                 cmd::commit_salvo, cmd::abort_salvo, cmd::watch, cmd::unwatch, cmd::stats, cmd::graph,
+                 cmd::sdp, cmd::sources, cmd::auth, cmd::ping, cmd::quit>;
 
 }  // namespace mixmatrix::protocol

@@ -200,6 +200,7 @@ result<command> parse_command(const std::vector<std::string>& words) {
     return syntax("watch [meters]");
   }
   if (is("unwatch")) return c.done() ? result<command>(cmd::unwatch{}) : syntax("unwatch");
+  if (is("sources")) return c.done() ? result<command>(cmd::sources{}) : syntax("sources");
   if (is("stats")) return c.done() ? result<command>(cmd::stats{}) : syntax("stats");
   if (is("graph")) return c.done() ? result<command>(cmd::graph{}) : syntax("graph");
   if (is("sdp")) {

@@ -46,6 +46,10 @@ constexpr std::array table{
         "input add NAME sdp PATH [latency MS]",
         "a network input receiving the RTP stream an SDP file describes (its first L16 or L24 audio)",
         kind_of<add_sdp_input>(), change},
+    command_entry{"input add NAME sap SESSION [latency MS]",
+                  "a network input fed by the SAP-announced session SESSION (quoted if it has spaces), "
+                  "whenever it is heard and wherever it moves; needs --sap",
+                  kind_of<add_sap_input>(), change},
     command_entry{"input remove NAME", "removes an input and every route from it", kind_of<remove_input>(),
                   change},
     command_entry{
@@ -99,6 +103,10 @@ constexpr std::array table{
     command_entry{"sdp MIX",
                   "the SDP description of a mix's RTP stream, for ffmpeg, GStreamer or a SAP announcer",
                   kind_of<sdp>(), query},
+    command_entry{
+        "sources",
+        "the RTP sessions SAP has heard: sap \"NAME\" ADDR:PORT FORMAT RATE CHANNELS from=HOST age_s=N",
+        kind_of<sources>(), query},
     command_entry{
         "watch [meters]",
         "events as '* ' lines: changes by any client, inputs live or idle, listeners; meters 10 a second",

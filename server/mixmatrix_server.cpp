@@ -40,10 +40,11 @@ mixmatrix_server::mixmatrix_server(const server_options& options)
       ports_(io_, options_.stream.address(), sessions_),
       rtp_(io_, options_.engine.rate),
       rtp_in_(io_, options_.engine.rate, events_),
+      sap_(io_, {options_.sap, options_.sap_address, options_.sap_ttl}, rtp_, rtp_in_),
       workers_(worker_threads),
       store_(io_, asio::make_strand(workers_), options_.state_file),
       audio_(io_, workers_, asio::make_strand(workers_), options_.engine.rate),
-      core_(engine_, clock_, {events_, ports_, rtp_in_, rtp_, audio_, store_, {&sessions_}}, options_),
+      core_(engine_, clock_, {events_, ports_, rtp_in_, rtp_, sap_, audio_, store_, {&sessions_}}, options_),
       control_(io_, core_, events_, options_),
       stream_(io_, core_, sessions_, options_),
       web_auth_(options_.password),
@@ -60,6 +61,7 @@ int mixmatrix_server::run() {
   pump_.start();
   control_.start();
   stream_.start();
+  sap_.start();
   if (web_) web_->start();
   signals_.async_wait([this](const error_code& ec, int signal) {
     if (ec) return;
@@ -127,6 +129,7 @@ void mixmatrix_server::shutdown() {
   stream_.stop();
   if (web_) web_->stop();
   ports_.close_all();
+  sap_.stop();  // its deletions go out while the streams they name still do
   rtp_.stop_all();
   rtp_in_.stop_all();
   audio_.stop_all();

@@ -18,6 +18,7 @@
 #include "server/net/raw_ports.hpp"
 #include "server/net/rtp/rtp_receivers.hpp"
 #include "server/net/rtp/rtp_senders.hpp"
+#include "server/net/rtp/sap_directory.hpp"
 #include "server/net/stream_server.hpp"
 #include "server/server_options.hpp"
 #include "server/worker.hpp"
@@ -53,6 +54,7 @@ class mixmatrix_server {
   raw_ports ports_;
   rtp_senders rtp_;
   rtp_receivers rtp_in_;
+  sap_directory sap_;
   worker_pool workers_;  // after what its jobs answer to: joined before those go
   scene_store store_;
   local_audio audio_;

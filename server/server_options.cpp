@@ -102,6 +102,14 @@ outcome level_name(const arg& a, log_level& field) {
   return fail(a.flag + " takes error, warn, info or debug");
 }
 
+outcome ipv4_address(const arg& a, std::string& field) {
+  error_code ec;
+  asio::ip::make_address_v4(a.value, ec);
+  if (ec) return fail(a.flag + " takes a numeric IPv4 address, not " + a.value);
+  field = a.value;
+  return {};
+}
+
 outcome show(const std::string& message) {
   return parsed_options{std::nullopt, message, 0};
 }
@@ -162,6 +170,12 @@ constexpr option table[] = {
      [](server_options& o, const arg& a) { return number(a, 10, 3600000, o.handshake_timeout); }},
     {"--listener-timeout", "MS", "a listener not reading for this long is disconnected (default 5000)",
      [](server_options& o, const arg& a) { return number(a, 10, 3600000, o.listener_timeout); }},
+    {"--sap", "", "announce every RTP mix by SAP and hear others' announcements (sources)",
+     [](server_options& o, const arg&) { return on(o.sap); }},
+    {"--sap-address", "ADDR", "the IPv4 group SAP announces on (default 239.255.255.255)",
+     [](server_options& o, const arg& a) { return ipv4_address(a, o.sap_address); }},
+    {"--sap-ttl", "N", "multicast hops of SAP announcements (default 1)",
+     [](server_options& o, const arg& a) { return number(a, 1, 255, o.sap_ttl); }},
     {"--rt-priority", "N", "SCHED_FIFO priority of the engine thread, 0 for none (default 20)",
      [](server_options& o, const arg& a) { return number(a, 0, 99, o.rt_priority); }},
     {"--nice", "N", "nice level of the network and disk threads, -20 to 19 (default -10)",

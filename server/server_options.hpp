@@ -36,6 +36,9 @@ struct server_options {
   std::chrono::milliseconds http_idle_timeout{30000};
   std::chrono::milliseconds handshake_timeout{10000};
   std::chrono::milliseconds listener_timeout{5000};
+  bool sap = false;                             ///< announce and listen (RFC 2974)
+  std::string sap_address = "239.255.255.255";  ///< where announcements go
+  std::uint32_t sap_ttl = 1;                    ///< their multicast hops
 };
 
 /// The outcome of reading the command line: options to run with, or text to print and an exit code.

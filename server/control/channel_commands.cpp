@@ -153,9 +153,10 @@ void command_core::run(const cmd::add_sdp_input& c, const client&, done_handler 
     if (!sdp) return done(command_result::failed({sdp.error().code, path + ": " + sdp.error().text}));
     const auto source = protocol::source_of(sdp.value());
     const std::uint32_t latency = c.latency_ms.value_or(options_.engine.default_latency_ms);
-    auto r = add_input(
-        std::make_shared<mixer::input_channel>(c.name, options_.engine, latency),
-        [this, &source, &path](auto in) { return services_.rtp_in.receive(std::move(in), source, path); });
+    auto r = add_input(std::make_shared<mixer::input_channel>(c.name, options_.engine, latency),
+                       [this, &source, &path](auto in) {
+                         return services_.rtp_in.receive(std::move(in), source, {"sdp", path});
+                       });
     if (r.ok()) {
       const auto& s = sdp.value();
       r.status = "receiving " + protocol::format_rtp_source(source) + " from " + path;
@@ -164,6 +165,19 @@ void command_core::run(const cmd::add_sdp_input& c, const client&, done_handler 
     }
     done(std::move(r));
   });
+}
+
+command_result command_core::run(const cmd::add_sap_input& c) {
+  const std::uint32_t latency = c.latency_ms.value_or(options_.engine.default_latency_ms);
+  std::string status;
+  auto r = add_input(std::make_shared<mixer::input_channel>(c.name, options_.engine, latency), [&](auto in) {
+    auto subscribed = services_.sap.subscribe(std::move(in), c.session);
+    if (!subscribed) return std::optional<failure>(subscribed.error());
+    status = std::move(subscribed.value());
+    return std::optional<failure>();
+  });
+  if (r.ok()) r.status = status;
+  return r;
 }
 
 void command_core::run(const cmd::record& c, const client&, done_handler done) {

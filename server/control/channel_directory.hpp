@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "mixer/channel.hpp"
 #include "mixer/input_channel.hpp"
@@ -58,15 +59,35 @@ class channel_rtp : public channel_service {
   virtual std::optional<protocol::sdp_stream> sdp_of(const std::string& name) const = 0;
 };
 
+/// Where an RTP input's stream was named, as `save` writes it after the input's name: `rtp
+/// ADDR:PORT ...` (no keyword), `sdp PATH` or `sap SESSION`.
+struct rtp_origin {
+  std::string keyword;  ///< "", "sdp" or "sap"
+  std::string value;    ///< the path or the session's name
+};
+
 /// An input's RTP reception, which belongs to the network layer: the command core asks for it when
-/// an input is added with `rtp`. Stopped when the input is removed.
+/// an input is added with `rtp` or `sdp`. Stopped when the input is removed.
 class channel_rtp_inputs : public channel_service {
  public:
-  /// Receives RTP for `input` as `source` says, as the SDP file `sdp_path` described it if not
-  /// empty; a 409 failure when the address cannot be had.
+  /// Receives RTP for `input` as `source` says, named by `origin`; a 409 failure when the address
+  /// cannot be had.
   virtual std::optional<protocol::failure> receive(std::shared_ptr<mixer::input_channel> input,
                                                    const protocol::rtp_source& source,
-                                                   const std::string& sdp_path) = 0;
+                                                   const rtp_origin& origin) = 0;
+};
+
+/// The sessions announced on the network (SAP), which belongs to the network layer.
+class session_directory {
+ public:
+  virtual ~session_directory() = default;
+  /// `sap "NAME" ADDR:PORT FORMAT RATE CHANNELS from=HOST age_s=N`, a line per session heard.
+  virtual std::vector<std::string> source_lines() const = 0;
+  /// Feeds `input` from the session named `session` whenever it is announced (now, if it is), and
+  /// follows its announcements; what it does (`receiving ...`, `waiting for ...`), or a 409
+  /// failure when SAP is off or the session's address cannot be had.
+  virtual protocol::result<std::string> subscribe(std::shared_ptr<mixer::input_channel> input,
+                                                  const std::string& session) = 0;
 };
 
 }  // namespace mixmatrix::server

@@ -30,6 +30,7 @@ struct command_services {
   channel_ports& ports;
   channel_rtp_inputs& rtp_in;
   channel_rtp& rtp;
+  session_directory& sap;
   audio_service& audio;
   scene_store& store;
   std::vector<channel_observer*> observers;  ///< beyond the transports (sessions on a channel)
@@ -86,6 +87,7 @@ class command_core : public channel_directory {
   command_result run(const protocol::cmd::stats& c) const;
   command_result run(const protocol::cmd::graph& c) const;
   command_result run(const protocol::cmd::sdp& c) const;
+  command_result run(const protocol::cmd::sources& c) const;
   command_result run(const protocol::cmd::ping& c) const;
   command_result run(const protocol::cmd::quit& c) const;
   command_result run(const protocol::cmd::add_network_input& c);
@@ -101,6 +103,7 @@ class command_core : public channel_directory {
   command_result run(const protocol::cmd::abort_salvo& c, client& from);
   void run(const protocol::cmd::add_file_input& c, const client& from, done_handler done);
   void run(const protocol::cmd::add_sdp_input& c, const client& from, done_handler done);
+  command_result run(const protocol::cmd::add_sap_input& c);
   void run(const protocol::cmd::record& c, const client& from, done_handler done);
   void run(const protocol::cmd::play& c, const client& from, done_handler done);
   void run(const protocol::cmd::devices& c, const client& from, done_handler done);

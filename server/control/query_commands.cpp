@@ -106,6 +106,10 @@ command_result command_core::run(const cmd::graph&) const {
   return lines(graph_lines(all));
 }
 
+command_result command_core::run(const cmd::sources&) const {
+  return lines(services_.sap.source_lines());
+}
+
 command_result command_core::run(const cmd::sdp& c) const {
   if (!matrix_.find(c.name)) return no_channel(c.name);
   const auto description = services_.rtp.sdp_of(c.name);

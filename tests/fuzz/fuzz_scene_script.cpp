@@ -194,12 +194,22 @@ class fake_rtp : public server::channel_rtp {
 class fake_rtp_inputs : public server::channel_rtp_inputs {
  public:
   std::optional<failure> receive(std::shared_ptr<mixer::input_channel>, const protocol::rtp_source&,
-                                 const std::string&) override {
+                                 const server::rtp_origin&) override {
     return std::nullopt;
   }
   std::string line_words(const std::string&, bool) const override { return {}; }
   std::string scene_words(const std::string&) const override { return {}; }
   void on_channel_removed(const mixer::channel&) override {}
+};
+
+// SAP sessions never heard: a subscription waits.
+class fake_sessions : public server::session_directory {
+ public:
+  std::vector<std::string> source_lines() const override { return {}; }
+  protocol::result<std::string> subscribe(std::shared_ptr<mixer::input_channel>,
+                                          const std::string& session) override {
+    return "waiting for " + session;
+  }
 };
 
 // Everything the command core works with, made once.
@@ -213,6 +223,7 @@ struct rig {
   fake_audio audio;
   fake_rtp rtp;
   fake_rtp_inputs rtp_in;
+  fake_sessions sap;
   sandbox folder;
 };
 
@@ -226,7 +237,7 @@ rig& the_rig() {
 struct instance {
   explicit instance(rig& r)
       : store(r.io, asio::make_strand(r.disk), std::nullopt),
-        core(r.engine, r.clock, {r.events, ports, r.rtp_in, r.rtp, r.audio, store, {}}, r.options) {}
+        core(r.engine, r.clock, {r.events, ports, r.rtp_in, r.rtp, r.sap, r.audio, store, {}}, r.options) {}
   fake_ports ports;
   server::scene_store store;  // no state file; save and load on the rig's disk thread
   server::command_core core;

@@ -79,11 +79,13 @@ const std::vector<numeric_flag> numeric_flags{
     {"--max-request", 1024, 16777216, [](const server_options& o) { return o.max_request; }},
     {"--http-idle-timeout", 100, 3600000,
      [](const server_options& o) { return static_cast<std::size_t>(o.http_idle_timeout.count()); }},
+    {"--sap-ttl", 1, 255, [](const server_options& o) { return static_cast<std::size_t>(o.sap_ttl); }},
 };
 
-const std::vector<std::string> other_valued_flags{"--control", "--stream",        "--load",      "--state",
-                                                  "--nice",    "--password-file", "--log-level", "--http"};
-const std::vector<std::string> switches{"--demo", "--insecure", "--help", "--version"};
+const std::vector<std::string> other_valued_flags{"--control",   "--stream", "--load",
+                                                  "--state",     "--nice",   "--password-file",
+                                                  "--log-level", "--http",   "--sap-address"};
+const std::vector<std::string> switches{"--demo", "--insecure", "--sap", "--help", "--version"};
 
 std::string range_error(const std::string& flag, std::size_t low, std::size_t high,
                         const std::string& value) {

@@ -1,6 +1,5 @@
 #include "server/net/rtp/rtp_receiver.hpp"
 
-#include "protocol/words.hpp"
 #include "server/log.hpp"
 
 namespace mixmatrix::server {
@@ -32,13 +31,12 @@ udp::endpoint bound_endpoint(const asio::ip::address& address, std::uint16_t por
 }  // namespace
 
 rtp_receiver::rtp_receiver(asio::io_context& io, std::shared_ptr<mixer::input_channel> input,
-                           const protocol::rtp_source& source, std::string sdp_path,
-                           std::uint32_t engine_rate, datagram_batch& batch, event_bus& events)
+                           const protocol::rtp_source& source, std::uint32_t engine_rate,
+                           datagram_batch& batch, event_bus& events)
     : socket_(io),
       timer_(io),
       input_(std::move(input)),
       source_(source),
-      sdp_path_(std::move(sdp_path)),
       engine_rate_(engine_rate),
       batch_(batch),
       events_(events),
@@ -72,7 +70,6 @@ std::string rtp_receiver::words(bool detailed) const {
   const auto n = [](std::uint64_t v) { return std::to_string(v); };
   std::string words = " rtp=" + protocol::format_rtp_address(source_.address, port());
   if (!detailed) return words;
-  if (!sdp_path_.empty()) words += " sdp=" + protocol::quote_word(sdp_path_);
   if (format_) {
     words += " rtp_format=" + std::string(protocol::rtp_encoding_name(format_->encoding)) + "," +
              n(format_->rate) + "," + n(format_->channels);

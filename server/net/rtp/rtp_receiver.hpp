@@ -29,12 +29,11 @@ namespace mixmatrix::server {
 /// new sender. Network thread only.
 class rtp_receiver : public std::enable_shared_from_this<rtp_receiver> {
  public:
-  /// Binds `source` (described by the SDP file `sdp_path`, if not empty) for `input` at
-  /// `engine_rate`, reading through `batch`; throws boost::system::system_error when the address
-  /// cannot be had.
+  /// Binds `source` for `input` at `engine_rate`, reading through `batch`; throws
+  /// boost::system::system_error when the address cannot be had.
   rtp_receiver(asio::io_context& io, std::shared_ptr<mixer::input_channel> input,
-               const protocol::rtp_source& source, std::string sdp_path, std::uint32_t engine_rate,
-               datagram_batch& batch, event_bus& events);
+               const protocol::rtp_source& source, std::uint32_t engine_rate, datagram_batch& batch,
+               event_bus& events);
 
   /// Starts receiving.
   void start();
@@ -45,8 +44,6 @@ class rtp_receiver : public std::enable_shared_from_this<rtp_receiver> {
   std::string words(bool detailed) const;
   /// The source as it was asked for (port 0: any free one).
   const protocol::rtp_source& source() const { return source_; }
-  /// The SDP file the source was read from ("" if given as rtp).
-  const std::string& sdp_path() const { return sdp_path_; }
   /// The UDP port bound (the one asked for, or the one given for port 0).
   std::uint16_t port() const { return socket_.local_endpoint().port(); }
 
@@ -64,7 +61,6 @@ class rtp_receiver : public std::enable_shared_from_this<rtp_receiver> {
   asio::steady_timer timer_;
   std::shared_ptr<mixer::input_channel> input_;
   protocol::rtp_source source_;
-  std::string sdp_path_;
   std::uint32_t engine_rate_;
   datagram_batch& batch_;
   event_bus& events_;

@@ -62,6 +62,12 @@ std::optional<protocol::sdp_stream> rtp_senders::sdp_of(const std::string& name)
   return it->second->description();
 }
 
+std::map<std::string, protocol::sdp_stream> rtp_senders::descriptions() const {
+  std::map<std::string, protocol::sdp_stream> all;
+  for (const auto& [name, sender] : senders_) all.emplace(name, sender->description());
+  return all;
+}
+
 void rtp_senders::on_channel_removed(const mixer::channel& ch) {
   const auto it = senders_.find(ch.name());
   if (it == senders_.end()) return;

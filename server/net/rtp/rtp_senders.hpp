@@ -25,6 +25,8 @@ class rtp_senders : public channel_rtp {
   std::string line_words(const std::string& name, bool detailed) const override;
   std::string scene_words(const std::string& name) const override;
   void on_channel_removed(const mixer::channel& ch) override;
+  /// The SDP of every stream sent, by mix name.
+  std::map<std::string, protocol::sdp_stream> descriptions() const;
   /// Stops every sender.
   void stop_all();
 

@@ -175,9 +175,10 @@ core_rig::core_rig(rig_setup setup)
       clock(engine),
       rtp(io, options.engine.rate),
       rtp_in(io, options.engine.rate, events),
+      sap(io, {}, rtp, rtp_in),
       audio(io),
       store(io, asio::make_strand(workers), options.state_file),
-      core(engine, clock, {events, ports, rtp_in, rtp, audio, store, {&observer}}, options),
+      core(engine, clock, {events, ports, rtp_in, rtp, sap, audio, store, {&observer}}, options),
       connection(connect("127.0.0.1:5000", !options.password)) {}
 
 core_rig::~core_rig() {

@@ -26,6 +26,7 @@
 #include "server/engine_thread.hpp"
 #include "server/net/rtp/rtp_receivers.hpp"
 #include "server/net/rtp/rtp_senders.hpp"
+#include "server/net/rtp/sap_directory.hpp"
 #include "server/server_options.hpp"
 
 // Data lines print one per line when a comparison of them fails.
@@ -228,6 +229,7 @@ class core_rig {
   fake_ports ports;
   server::rtp_senders rtp;       ///< real: to 127.0.0.1 only, sending while the test turns io
   server::rtp_receivers rtp_in;  ///< real: bound on 127.0.0.1 only, receiving while the test turns io
+  server::sap_directory sap;     ///< real, and off (as without --sap): nothing announced or heard
   recording_observer observer;
   fake_audio audio;
   server::scene_store store;

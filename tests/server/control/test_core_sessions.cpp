@@ -49,7 +49,7 @@ TEST_CASE("core: help TOPIC gives the lines whose syntax starts with it, in any 
                 "mix on NAME  -- switches a mix on",
                 "mix off NAME  -- switches a mix off: its listeners get digital silence"});
   const auto input_add = rig.lines_of("help input add");
-  CHECK(input_add.size() == 5);  // network, RTP, SDP, tone, file
+  CHECK(input_add.size() == 6);  // network, RTP, SDP, SAP, tone, file
   for (const auto& line : input_add) CHECK(line.starts_with("input add NAME "));
   CHECK(rig.lines_of("help switch") ==
         strings{"SWITCH MIX SOURCE|ALL ON|OFF|ONLY  -- Kamaelia: unmute, mute or solo crosspoints"});
@@ -84,6 +84,7 @@ TEST_CASE("core: with a password, every command but help, auth and quit is 401 b
                         "input add T tone 440",
                         "input add F file /f.wav",
                         "input add S sdp /s.sdp",
+                        "input add P sap Stage",
                         "input remove A",
                         "mix add M",
                         "mix remove M",
@@ -112,6 +113,7 @@ TEST_CASE("core: with a password, every command but help, auth and quit is 401 b
                         "stats",
                         "graph",
                         "sdp M",
+                        "sources",
                         "ping"};
   std::set<std::size_t> kinds;
   for (const auto& line : refused) {

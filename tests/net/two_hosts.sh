@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Two hosts, made of two network namespaces joined by a veth pair (created here, removed on any
+# exit): a mixmatrixd in each with --sap. A sends a mix as multicast RTP; B finds it in `sources`,
+# subscribes with `input add x sap out`, and a listener on B hears A's tone; when A removes the mix,
+# its SAP deletion reaches B, which forgets the session and stops receiving. Multicast stays inside
+# the namespaces. Exit 77 (skipped) where namespaces cannot be made.
+# usage: two_hosts.sh MIXMATRIXD MIXCTL
+set -euo pipefail
+mixmatrixd=$1
+mixctl=$2
+a=mmA$$
+b=mmB$$
+work=$(mktemp -d /tmp/mixmatrix-two-hosts.XXXXXX)
+pids=()
+
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  ip netns del "$a" 2>/dev/null || true
+  ip netns del "$b" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAILED: $*"
+  for host in A B; do
+    echo "--- mixmatrixd on $host:"
+    cat "$work/$host.log" 2>/dev/null || true
+  done
+  exit 1
+}
+
+if ! ip netns add "$a" 2>/dev/null; then
+  echo "skipped: cannot create network namespaces here (needs root and iproute2)"
+  exit 77
+fi
+ip netns add "$b"
+ip link add "v$a" type veth peer name "v$b"
+ip link set "v$a" netns "$a"
+ip link set "v$b" netns "$b"
+for ns in "$a" "$b"; do ip -n "$ns" link set lo up; done
+ip -n "$a" addr add 10.231.0.1/24 dev "v$a"
+ip -n "$b" addr add 10.231.0.2/24 dev "v$b"
+ip -n "$a" link set "v$a" up
+ip -n "$b" link set "v$b" up
+ip -n "$a" route add 224.0.0.0/4 dev "v$a"
+ip -n "$b" route add 224.0.0.0/4 dev "v$b"
+
+# Starts mixmatrixd on host $1 (namespace $2) with --sap; its control port is 127.0.0.1:7700 there.
+start_server() {
+  ip netns exec "$2" "$mixmatrixd" --sap --control 127.0.0.1:7700 --stream 127.0.0.1:7701 --http off \
+    --rt-priority 0 --nice 0 >"$work/$1.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do
+    ip netns exec "$2" "$mixctl" ping >/dev/null 2>&1 && return
+    sleep 0.05
+  done
+  fail "mixmatrixd on $1 did not answer"
+}
+on() { local ns=$1; shift; ip netns exec "$ns" "$mixctl" "$@"; }
+
+start_server A "$a"
+start_server B "$b"
+
+on "$a" input add t tone 1000 -12 >/dev/null
+on "$a" mix add out rtp 239.231.0.1:5004 ttl 2 >/dev/null
+on "$a" route out t >/dev/null
+
+# B hears A's announcement (sent at once, then every 30 s).
+line=""
+for _ in $(seq 100); do
+  line=$(on "$b" sources | grep '^sap "out" ' || true)
+  [ -n "$line" ] && break
+  sleep 0.1
+done
+[ -n "$line" ] || fail "B never heard A's announcement of 'out'"
+echo "B's sources: $line"
+[[ "$line" == 'sap "out" 239.231.0.1:5004 L16 44100 2 from=10.231.0.1 age_s='* ]] || fail "unexpected: $line"
+
+reply=$(on "$b" input add x sap out)
+echo "B: input add x sap out -> $reply"
+[[ "$reply" == "OK receiving 239.231.0.1:5004 format L16 44100 2 from SAP session out" ]] || fail "$reply"
+on "$b" mix add heard >/dev/null
+on "$b" route heard x >/dev/null
+for _ in $(seq 100); do
+  on "$b" show x | grep -q ' state=live ' && break
+  sleep 0.1
+done
+sleep 1  # past the input's start
+
+# Two seconds of B's mix, as a listener on B's stream port reads it.
+printf 'LISTEN heard\n' | ip netns exec "$b" timeout 3 nc 127.0.0.1 7701 >"$work/heard.raw" || true
+python3 - "$work/heard.raw" <<'PY' || fail "B did not hear A's tone"
+import math, struct, sys
+data = open(sys.argv[1], 'rb').read()
+data = data[data.index(b'\n') + 1:]  # past the OK line
+n = len(data) // 4
+left = [struct.unpack_from('<h', data, 4 * i)[0] for i in range(n)][44100 // 2:]
+rms = math.sqrt(sum(v * v for v in left) / len(left))
+peak_dbfs = 20 * math.log10(math.sqrt(2) * rms / 32768) if rms > 0 else -200
+crossings = sum(1 for i in range(1, len(left)) if (left[i - 1] < 0) != (left[i] < 0))
+hz = crossings / 2 / (len(left) / 44100)
+print(f"B heard {len(left) / 44100:.2f} s: {peak_dbfs:.2f} dBFS at {hz:.1f} Hz")
+sys.exit(0 if abs(peak_dbfs + 12) < 0.5 and abs(hz - 1000) < 10 else 1)
+PY
+show=$(on "$b" show x)
+echo "B: $show"
+[[ "$show" == *" lost=0 "* && "$show" == *" bad=0 "* && "$show" == *" sap=out "* ]] || fail "$show"
+
+# A removes the mix: its SAP deletion makes B forget the session and stop receiving.
+on "$a" mix remove out >/dev/null
+for _ in $(seq 50); do
+  on "$b" sources | grep -q '^sap "out" ' || break
+  sleep 0.1
+done
+! on "$b" sources | grep -q '^sap "out" ' || fail "B still lists 'out' after A removed it"
+on "$b" show x | grep -q ' rtp=none ' || fail "B's x still receives: $(on "$b" show x)"
+echo "B forgot 'out' after A's deletion"
+
+# A clean shutdown of both, their exits 0.
+for pid in "${pids[@]}"; do kill -TERM "$pid"; done
+for pid in "${pids[@]}"; do wait "$pid" || fail "a mixmatrixd exited with $?"; done
+pids=()
+echo "passed"
