@@ -37,16 +37,21 @@ if ! ip netns add "$a" 2>/dev/null; then
   exit 77
 fi
 ip netns add "$b"
-ip link add "v$a" type veth peer name "v$b"
-ip link set "v$a" netns "$a"
-ip link set "v$b" netns "$b"
 for ns in "$a" "$b"; do ip -n "$ns" link set lo up; done
-ip -n "$a" addr add 10.231.0.1/24 dev "v$a"
-ip -n "$b" addr add 10.231.0.2/24 dev "v$b"
-ip -n "$a" link set "v$a" up
-ip -n "$b" link set "v$b" up
-ip -n "$a" route add 224.0.0.0/4 dev "v$a"
-ip -n "$b" route add 224.0.0.0/4 dev "v$b"
+
+# The link between the hosts, with their addresses and a route for multicast.
+link_up() {
+  ip link add "v$a" type veth peer name "v$b"
+  ip link set "v$a" netns "$a"
+  ip link set "v$b" netns "$b"
+  ip -n "$a" addr add 10.231.0.1/24 dev "v$a"
+  ip -n "$b" addr add 10.231.0.2/24 dev "v$b"
+  ip -n "$a" link set "v$a" up
+  ip -n "$b" link set "v$b" up
+  ip -n "$a" route add 224.0.0.0/4 dev "v$a"
+  ip -n "$b" route add 224.0.0.0/4 dev "v$b"
+}
+link_up
 
 # Starts mixmatrixd on host $1 (namespace $2) with --sap; its control port is 127.0.0.1:7700 there.
 start_server() {
@@ -108,6 +113,20 @@ PY
 show=$(on "$b" show x)
 echo "B: $show"
 [[ "$show" == *" lost=0 "* && "$show" == *" bad=0 "* && "$show" == *" sap=out "* ]] || fail "$show"
+
+# The link goes away and comes back (a cable replugged, a VM migrated): B joins its groups again and
+# receives A's stream and announcements again.
+ip -n "$a" link del "v$a"
+sleep 1
+link_up
+packets=$(on "$b" show x | grep -o ' packets=[0-9]*' | cut -d= -f2)
+for _ in $(seq 150); do
+  now=$(on "$b" show x | grep -o ' packets=[0-9]*' | cut -d= -f2)
+  [ "${now:-0}" -gt $((packets + 200)) ] && break
+  sleep 0.1
+done
+[ "${now:-0}" -gt $((packets + 200)) ] || fail "B did not receive again after the link came back: $(on "$b" show x)"
+echo "B receives again after the link came back ($packets packets before, $now now)"
 
 # A removes the mix: its SAP deletion makes B forget the session and stop receiving.
 on "$a" mix remove out >/dev/null

@@ -7,6 +7,9 @@ namespace {
 // Silent this long, a stream has stopped: the input goes idle and what is held is played out.
 constexpr auto idle_after = std::chrono::milliseconds(500);
 constexpr auto idle_check = std::chrono::milliseconds(100);
+// A group not heard for this long is joined again: an interface that went away and came back (a
+// replugged or recreated link) has lost the kernel's membership.
+constexpr auto rejoin_every = std::chrono::seconds(5);
 // A timestamp this far from the stream's (2 s) is a new timeline, not a late or early packet.
 constexpr double max_jump_seconds = 2.0;
 // The most frames one packet may bring: 20 ms at 192 kHz.
@@ -170,9 +173,20 @@ void rtp_receiver::arm() {
   timer_.expires_after(idle_check);
   timer_.async_wait([self = shared_from_this()](const error_code& ec) {
     if (ec || self->stopped_) return;
-    if (self->live_ && std::chrono::steady_clock::now() - self->last_packet_ > idle_after) self->go_idle();
+    const auto now = std::chrono::steady_clock::now();
+    if (self->live_ && now - self->last_packet_ > idle_after) self->go_idle();
+    if (!self->live_ && now - self->last_join_ > rejoin_every) self->rejoin(now);
     self->arm();
   });
+}
+
+void rtp_receiver::rejoin(std::chrono::steady_clock::time_point now) {
+  last_join_ = now;
+  const auto address = asio::ip::make_address(source_.address);
+  if (!address.is_multicast()) return;
+  error_code ignored;
+  socket_.set_option(asio::ip::multicast::leave_group(address), ignored);
+  socket_.set_option(asio::ip::multicast::join_group(address), ignored);
 }
 
 void rtp_receiver::go_live(const std::string& from) {

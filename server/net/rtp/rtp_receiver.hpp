@@ -26,7 +26,8 @@ namespace mixmatrix::server {
 /// big-endian L16/L24 to s16 stereo, resampled to the engine's rate if the stream's is another, and
 /// written into the input's jitter buffer, whose level handling and drift loop follow the sender's
 /// clock. The input is live while packets come, idle after half a second without; a new SSRC is a
-/// new sender. Network thread only.
+/// new sender. A multicast group not heard is joined again every 5 s (a link that went and came
+/// back has lost the membership). Network thread only.
 class rtp_receiver : public std::enable_shared_from_this<rtp_receiver> {
  public:
   /// Binds `source` for `input` at `engine_rate`, reading through `batch`; throws
@@ -54,6 +55,7 @@ class rtp_receiver : public std::enable_shared_from_this<rtp_receiver> {
   void store(std::span<const std::int16_t> frames);
   void write(std::span<const std::int16_t> frames);
   void arm();
+  void rejoin(std::chrono::steady_clock::time_point now);
   void go_live(const std::string& from);
   void go_idle();
 
@@ -73,6 +75,7 @@ class rtp_receiver : public std::enable_shared_from_this<rtp_receiver> {
   std::string sender_;
   std::uint64_t bad_ = 0;
   std::chrono::steady_clock::time_point last_packet_{};
+  std::chrono::steady_clock::time_point last_join_ = std::chrono::steady_clock::now();
   bool live_ = false;
   bool stopped_ = false;
 };

@@ -11,6 +11,9 @@ using namespace std::chrono_literals;
 constexpr auto announce_every = 30s;
 // A session not heard for ten of its intervals (at least a minute) is gone.
 constexpr auto shortest_timeout = 60s;
+// The groups are joined again this often: a link that went away and came back has lost the
+// kernel's memberships.
+constexpr auto rejoin_every = 5s;
 
 std::string sdp_text(const protocol::sdp_stream& s) {
   std::string text;
@@ -67,11 +70,7 @@ void sap_directory::start() {
     in_.emplace(io_, udp::v4());
     in_->set_option(udp::socket::reuse_address(true));
     in_->bind({asio::ip::address_v4::any(), protocol::sap_port});
-    for (const auto& group : options_.groups) {
-      error_code ec;
-      in_->set_option(asio::ip::multicast::join_group(asio::ip::make_address_v4(group)), ec);
-      if (ec) log(log_level::warn, "SAP: cannot listen on " + group + ": " + ec.message());
-    }
+    join_groups(true);
     receive();
   } catch (const boost::system::system_error& e) {
     log(log_level::warn, "SAP: cannot listen on port 9875: " + e.code().message());
@@ -127,9 +126,21 @@ protocol::result<std::string> sap_directory::subscribe(std::shared_ptr<mixer::in
   return "receiving " + protocol::format_rtp_source(source) + " from " + named;
 }
 
+void sap_directory::join_groups(bool first) {
+  last_join_ = clock::now();
+  for (const auto& group : options_.groups) {
+    const auto address = asio::ip::make_address_v4(group);
+    error_code ec;
+    if (!first) in_->set_option(asio::ip::multicast::leave_group(address), ec);
+    in_->set_option(asio::ip::multicast::join_group(address), ec);
+    if (ec && first) log(log_level::warn, "SAP: cannot listen on " + group + ": " + ec.message());
+  }
+}
+
 void sap_directory::tick() {
   if (stopped_) return;
   const auto now = clock::now();
+  if (in_ && now - last_join_ >= rejoin_every) join_groups(false);
   announce_changes(now);
   expire(now);
   timer_.expires_after(1s);

@@ -29,8 +29,9 @@ struct sap_options {
 
 /// SAP: announces every RTP stream the server sends (at once, every 30 s, and a deletion when it
 /// goes or the server stops), hears what others announce on the usual groups (`sources`), and
-/// keeps the inputs subscribed to a session by name pointed at its current address. Without
-/// --sap it does nothing and hears nothing. Network thread only.
+/// keeps the inputs subscribed to a session by name pointed at its current address. The groups
+/// are joined again every 5 s, so a link that goes and comes back is heard again. Without --sap it
+/// does nothing and hears nothing. Network thread only.
 class sap_directory : public session_directory {
  public:
   /// SAP on `io` for the streams of `senders`, feeding subscribed inputs through `receivers`.
@@ -62,6 +63,7 @@ class sap_directory : public session_directory {
     clock::duration interval{};
   };
 
+  void join_groups(bool first);
   void tick();
   void announce_changes(clock::time_point now);
   void send(const announced& a, bool deletion);
@@ -78,6 +80,7 @@ class sap_directory : public session_directory {
   std::optional<udp::socket> in_;
   asio::steady_timer timer_;
   std::string origin_;                       // our address, in the SAP header
+  clock::time_point last_join_{};
   std::map<std::uint64_t, announced> ours_;  // by SDP session id
   std::map<std::string, heard> heard_;       // by the session's o= (origin address and id)
   std::array<std::byte, 4096> buffer_{};
