@@ -128,8 +128,8 @@ TEST_CASE("stream starts: three ffmpeg -re senders with 10 ms packets never unde
       // The claim is the optimized server's: a sanitized one stalls for 100 ms and more now and then.
       if (!sanitized_build) CHECK((!underran || stall >= show_field(show, "target_ms") / 2));
       CHECK((!skipped || stall >= 25));
-      if ((underran || skipped) && stall > 0)
-        MESSAGE("round " << round << ": excused by a stall of " << stall << " ms");
+      if (underran || skipped)
+        MESSAGE("round " << round << ": the machine's longest stall was " << stall << " ms");
     }
   }
 }

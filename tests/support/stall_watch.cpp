@@ -1,7 +1,5 @@
 #include "tests/support/stall_watch.hpp"
 
-#include <pthread.h>
-#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -27,11 +25,7 @@ double stall_watch::longest_ms(clock::time_point from, clock::time_point to) con
 }
 
 void stall_watch::run() {
-  sched_param param{};
-  param.sched_priority = 10;
-  if (pthread_setschedparam(pthread_self(), SCHED_FIFO, &param) != 0) {
-    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), -10);
-  }
+  ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), -10);
   auto due = clock::now();
   while (!stop_) {
     due += std::chrono::milliseconds(1);

@@ -9,11 +9,12 @@
 
 namespace mixmatrix::test {
 
-/// Watches how late this machine wakes a thread that asks to wake every millisecond, running real
-/// time (SCHED_FIFO 10) where allowed, else at nice -10: the stalls no program on the machine can
-/// hide (the hypervisor's, the kernel's, a loaded machine's; seen here: 17 ms even at SCHED_FIFO
-/// beside two nice-19 loops, 59 ms beside a build). Timing tests compare what they see against it:
-/// an underrun is the server's fault only where the machine did not stall long enough to cause it.
+/// Watches how late this machine wakes a thread that asks to wake every millisecond, at nice -10
+/// as mixmatrixd's network thread runs: the stalls that thread suffers from the machine (the
+/// hypervisor's, the kernel's, a loaded machine's; seen here beside two nice-19 busy loops: 28 ms
+/// at nice -10, and 17 ms even at SCHED_FIFO; 59 ms beside a build). Timing tests compare what they
+/// see against it: an underrun or a skip is the server's fault only where the machine did not
+/// stall its network thread long enough to cause it.
 class stall_watch {
  public:
   using clock = std::chrono::steady_clock;
