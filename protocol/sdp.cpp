@@ -199,7 +199,8 @@ result<sdp_stream> parse_sdp(std::string_view text) {
           break;
         }
         medium m;
-        m.port = number<std::uint16_t>(fields(f[1], '/')[0]).value_or(0);
+        const auto port = fields(f[1], '/');  // PORT[/COUNT]; "/" alone has no port
+        m.port = port.empty() ? 0 : number<std::uint16_t>(port[0]).value_or(0);
         m.proto = std::string(f[2]);
         for (std::size_t i = 3; i < f.size(); ++i) {
           if (const auto pt = number<unsigned>(f[i]); pt && *pt <= 127)

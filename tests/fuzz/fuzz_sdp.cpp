@@ -26,6 +26,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(s.audio_media >= 1, "a stream without an audio medium", text);
   auto copy = s;
   if (copy.ptime_ms <= 0) copy.ptime_ms = 1;
+  // What sdp_lines writes always has an origin (our senders name their address); one read
+  // without an o= line is given one.
+  if (copy.origin_address.empty()) copy.origin_address = "0.0.0.0";
   std::string written;
   for (const auto& line : protocol::sdp_lines(copy)) written += line + "\r\n";
   const auto again = protocol::parse_sdp(written);
