@@ -42,8 +42,7 @@ std::string rtp_senders::line_words(const std::string& name, bool detailed) cons
   if (it == senders_.end()) return {};
   const auto n = [](std::uint64_t v) { return std::to_string(v); };
   const auto& t = it->second->target();
-  const bool v6 = t.address.find(':') != std::string::npos;
-  const std::string words = " rtp=" + (v6 ? "[" + t.address + "]" : t.address) + ":" + n(t.port);
+  const std::string words = " rtp=" + protocol::format_rtp_address(t.address, t.port);
   if (!detailed) return words;
   return words + " rtp_format=" + protocol::rtp_encoding_name(t.encoding) + "," + n(rate_) + ",2" +
          " pt=" + n(protocol::payload_type_of(t, rate_)) + " ptime_ms=" + n(protocol::ptime_of(t, rate_)) +
