@@ -95,6 +95,13 @@ class device_sink : public pcm_sink {
   // level where it settled and so follows the card's clock: a resampler reads the ring at its ratio.
   static void fill(std::span<std::byte> out, void* user) {
     auto* self = static_cast<device_sink*>(user);
+    if (!self->playing_.load(std::memory_order_relaxed) && !self->draining_.load(std::memory_order_acquire)) {
+      // Only the newest start threshold is kept while waiting: a device slow to settle would
+      // otherwise let the ring fill, the stream back up into the socket, and the player start (and
+      // stay) that much late, its level pinned at full where no drift can show.
+      const std::size_t readable = self->ring_.readable() / 4 * 4;
+      if (readable > self->prefill_) self->ring_.discard(readable - self->prefill_);
+    }
     const std::size_t whole_frames = self->ring_.readable() / 4;
     if (!self->playing_.load(std::memory_order_relaxed)) {
       if (!self->pace_.settled(out.size() / 4, std::chrono::steady_clock::now()) ||
