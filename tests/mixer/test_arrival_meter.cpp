@@ -7,14 +7,14 @@ using mixmatrix::mixer::arrival_meter;
 namespace {
 
 constexpr double bytes_per_second = 176400.0;
-constexpr std::size_t packet = 1764;  // 10 ms
+constexpr std::size_t packet_bytes = 1764;  // 10 ms
 
 // Packets of 10 ms from `from` to `to` seconds, on time but for those sent within [stall_at,
 // stall_at + stall), which arrive together when it ends.
 void send(arrival_meter& m, double from, double to, double stall_at = -1.0, double stall = 0.0) {
   for (double t = from; t < to; t += 0.01) {
     const bool held = t >= stall_at && t < stall_at + stall;
-    m.arrived(packet, held ? stall_at + stall : t);
+    m.arrived(packet_bytes, held ? stall_at + stall : t);
   }
 }
 
