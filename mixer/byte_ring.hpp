@@ -36,6 +36,10 @@ class byte_ring {
   std::size_t read(std::span<std::byte> out);
   /// Consumer: drops min(n, readable()) bytes unread; returns how many.
   std::size_t discard(std::size_t n);
+  /// Producer: bytes written since the ring was made (the position of the next byte written).
+  std::uint64_t written_total() const { return written_.load(std::memory_order_relaxed); }
+  /// Consumer: bytes read or dropped since the ring was made (the position of the next byte read).
+  std::uint64_t read_total() const { return read_.load(std::memory_order_relaxed); }
 
  private:
   std::unique_ptr<std::byte[]> data_;

@@ -38,11 +38,11 @@ void engine::publish_silence(channel& ch) {
   publish(ch, silence_);
 }
 
-void engine::process_block() {
+void engine::process_block(std::int64_t block_ns) {
   const kernel_set& k = kernels();
   if (const mix_plan* plan = plans_.acquire()) {
     for (input_channel* in : plan->inputs) {
-      in->render(pcm_);
+      in->render(pcm_, block_ns);
       publish(*in, pcm_);
       k.s16_to_float(pcm_.data(), in->bus().data(), pcm_.size());
       record(*in, k.measure(in->bus().data(), pcm_.size()));

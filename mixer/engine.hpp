@@ -26,8 +26,9 @@ class engine {
 
   /// Where the control thread publishes plans.
   plan_exchange& plans() { return plans_; }
-  /// Engine thread: computes and publishes one block. No allocation, no lock, no I/O.
-  void process_block();
+  /// Engine thread: computes and publishes one block, whose first frame is played at `block_ns`
+  /// (monotonic clock; 0: unknown). No allocation, no lock, no I/O.
+  void process_block(std::int64_t block_ns = 0);
   /// Any thread: blocks processed so far.
   std::uint64_t blocks() const { return blocks_.load(std::memory_order_relaxed); }
   /// The configuration the engine runs with.

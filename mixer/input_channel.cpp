@@ -39,6 +39,9 @@ double window_seconds(const engine_config& config) {
 // 1.5 ms: within it the level is held (half of the 3 ms allowed), and the noise of a window's mean
 // from packets and scheduling does not move the loop.
 double deadband_frames(const engine_config& config) { return 0.0015 * config.rate; }
+// Played at its timestamps, an input is held within this of when its frames are due: its error is
+// measured exactly (no packet's jitter in it), and two servers playing one stream must agree.
+constexpr double media_deadband_ms = 0.25;
 }  // namespace
 
 input_channel::input_channel(std::string name, const engine_config& config, std::uint32_t latency_ms,
@@ -98,6 +101,12 @@ void input_channel::detach_sender() {
   sender_.store(false, std::memory_order_release);
 }
 
+void input_channel::note_due(std::int64_t due_ns) {
+  const auto frames = static_cast<double>(ring_->written_total() / bytes_per_frame);
+  media_epoch_ns_.store(due_ns - static_cast<std::int64_t>(std::llround(frames * 1e9 / rate_)),
+                        std::memory_order_relaxed);
+}
+
 void input_channel::note_arrival(std::size_t bytes, double now) {
   arrivals_.arrived(bytes, now);
   // What the arrivals need and a block the engine takes at once, and the start's margin.
@@ -132,16 +141,36 @@ std::uint32_t input_channel::buffered_ms() const {
   return static_cast<std::uint32_t>(frames * 1000 / rate_);
 }
 
-void input_channel::render(std::span<std::int16_t> block) {
+void input_channel::render(std::span<std::int16_t> block, std::int64_t block_ns) {
   if (source_ == input_kind::tone) {
     tone_->render(block);
     playing_.store(true, std::memory_order_relaxed);
     return;
   }
-  render_network(block);
+  render_network(block, block_ns);
 }
 
-void input_channel::render_network(std::span<std::int16_t> block) {
+double input_channel::media_lateness(std::int64_t block_ns) const {
+  const std::int64_t epoch = media_epoch_ns_.load(std::memory_order_relaxed);
+  if (!media_offset_ms_ || block_ns == 0 || epoch == no_epoch)
+    return std::numeric_limits<double>::quiet_NaN();
+  // The frame this block starts with: the ring's next, less what the resampler holds of it.
+  const double next =
+      static_cast<double>(ring_->read_total() / bytes_per_frame) - (resampling_ ? resampler_->ahead() : 0.0);
+  const double due_after_ns =
+      static_cast<double>(epoch - block_ns) + next * 1e9 / rate_ + *media_offset_ms_ * 1e6;
+  return -due_after_ns * rate_ / 1e9;
+}
+
+void input_channel::align_start(std::size_t available) {
+  // Frames already past due are dropped, so that the first one played is the one due now.
+  if (lateness_ < 1.0 || available <= block_bytes_) return;
+  const auto late = static_cast<std::size_t>(lateness_) * bytes_per_frame;
+  lateness_ -=
+      static_cast<double>(ring_->discard(std::min(late, available - block_bytes_)) / bytes_per_frame);
+}
+
+void input_channel::render_network(std::span<std::int16_t> block, std::int64_t block_ns) {
   const bool sender = has_sender();
   if (const auto senders = senders_.load(std::memory_order_relaxed); senders != senders_seen_) {
     senders_seen_ = senders;  // a new sender: a new clock
@@ -158,12 +187,21 @@ void input_channel::render_network(std::span<std::int16_t> block) {
   if (++blocks_since_underrun_ > underrun_memory_blocks_) {
     target_bytes_.store(floor_bytes_, std::memory_order_relaxed);
   }
-  const std::size_t available = ring_->readable() / bytes_per_frame * bytes_per_frame;
+  std::size_t available = ring_->readable() / bytes_per_frame * bytes_per_frame;
   const std::size_t target = target_bytes();
+  lateness_ = media_lateness(block_ns);
+  const bool at_timestamps = !std::isnan(lateness_);
   bool playing = playing_.load(std::memory_order_relaxed);
   if (!playing) {
-    // A departed sender's last frames are played out even below the target.
-    playing = available >= target || (!sender && available > 0);
+    // A departed sender's last frames are played out even below the target; one played at its
+    // timestamps starts when its next frame is due (within half a block).
+    if (at_timestamps) {
+      playing = available >= block.size_bytes() && lateness_ >= -static_cast<double>(block.size() / 4);
+      if (playing) align_start(available);
+      available = ring_->readable() / bytes_per_frame * bytes_per_frame;
+    } else {
+      playing = available >= target || (!sender && available > 0);
+    }
     if (!playing) {
       std::fill(block.begin(), block.end(), std::int16_t{0});
       return;
@@ -296,6 +334,7 @@ double input_channel::steer() {
 }
 
 void input_channel::watch_level(double level) {
+  if (!std::isnan(lateness_)) return watch_media();
   if (window_seen_ == 0) {
     window_overruns_ = counters().overruns.load(std::memory_order_relaxed);
     window_bytes_in_ = counters().bytes_in.load(std::memory_order_relaxed);
@@ -386,6 +425,29 @@ void input_channel::watch_level(double level) {
   last_error_ = error;
   loop_.update(error);
   drift_shown_.store(loop_.offset() * 1e6, std::memory_order_relaxed);
+}
+
+void input_channel::watch_media() {
+  if (window_seen_ == 0) lateness_sum_ = 0.0;
+  lateness_sum_ += lateness_;
+  if (++window_seen_ < window_blocks_) return;
+  window_seen_ = 0;
+  const double late = lateness_sum_ / static_cast<double>(window_blocks_);
+  // Played at its timestamps, the level is whatever they make it: a trim moves the lateness (the
+  // setpoint, here) to 0, a gross one is skipped, and audio far too early waits for its time.
+  const double gross = gross_excess * rate_;
+  const double deadband = media_deadband_ms * 1e-3 * rate_;
+  if (late > gross) {
+    skip_bytes_ = static_cast<std::size_t>(late) * bytes_per_frame;
+    trim_to_ = -1.0;
+  } else if (late < -gross) {
+    playing_.store(false, std::memory_order_relaxed);
+  } else if (trim_to_ < 0.0 && std::abs(late) > deadband) {
+    setpoint_ = late;
+    trim_towards(0.0);
+  }
+  settled_ = trim_to_ < 0.0 && std::abs(late) <= deadband;
+  settled_shown_.store(settled_, std::memory_order_relaxed);
 }
 
 void input_channel::trim_towards(double goal) {

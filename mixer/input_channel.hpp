@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -33,7 +34,10 @@ enum class input_kind { network, file, tone };
 /// gains nothing. Whenever the ratio is exactly 1 (a sender on our clock once its level rests, or
 /// paced by a full ring, or a burst) the ring is read as it is, bit for bit: a trim ends on a whole
 /// frame and hands the resampler's frames back. Gross excess (a burst after a stall) is skipped
-/// instead, at once, with a short crossfade. A tone input generates a sine in the engine.
+/// instead, at once, with a short crossfade. Played at its timestamps (play_at_timestamps(), RTP's
+/// media clock), the error held to zero is instead how late each block's first frame is against when
+/// it is due, by the same trims and skips, and the level is whatever that takes. A tone input
+/// generates a sine in the engine.
 class input_channel : public channel {
  public:
   /// A ring-fed input (network or file) buffering up to config.input_buffer_ms, joining mixes at
@@ -60,6 +64,14 @@ class input_channel : public channel {
   /// The sender's thread: `bytes` written into the ring just arrived, at `now` (seconds of a
   /// monotonic clock): measures the sender's packets and jitter and sizes the target to them.
   void note_arrival(std::size_t bytes, double now);
+  /// Control thread, before the engine sees the input: plays it at its timestamps plus
+  /// `offset_ms` (note_due() gives them) instead of at its buffer's level.
+  void play_at_timestamps(std::uint32_t offset_ms) { media_offset_ms_ = offset_ms; }
+  /// The offset of play_at_timestamps(), if the input plays at its timestamps.
+  std::optional<std::uint32_t> media_offset_ms() const { return media_offset_ms_; }
+  /// The sender's thread: the next frame written into the ring is due at `due_ns` (monotonic
+  /// clock), its timestamp on the media clock read against ours.
+  void note_due(std::int64_t due_ns);
   /// The sender's thread: the sender left; a half frame it left behind is completed with silence
   /// so the next sender's left and right stay where they belong.
   void detach_sender();
@@ -89,13 +101,18 @@ class input_channel : public channel {
   /// Any thread: the sender's clock offset as the drift loop estimates it, ppm (positive: fast).
   double drift_ppm() const { return drift_shown_.load(std::memory_order_relaxed); }
 
-  /// Engine thread: the next block of this input (block_samples() samples). No allocation.
-  void render(std::span<std::int16_t> block);
+  /// Engine thread: the next block of this input (block_samples() samples), whose first frame is
+  /// played at `block_ns` (monotonic clock; 0: unknown, and an input playing at its timestamps
+  /// plays at its level instead). No allocation.
+  void render(std::span<std::int16_t> block, std::int64_t block_ns = 0);
 
  private:
   std::size_t target_bytes() const;
   std::size_t resting_target_bytes() const;
-  void render_network(std::span<std::int16_t> block);
+  void render_network(std::span<std::int16_t> block, std::int64_t block_ns);
+  double media_lateness(std::int64_t block_ns) const;
+  void align_start(std::size_t available);
+  void watch_media();
   bool render_resampled(std::span<std::int16_t> block, std::size_t available, bool sender);
   void leave_resampler(std::span<std::int16_t> block, std::size_t available);
   void read_skipping(std::span<std::int16_t> block, std::size_t skip_bytes);
@@ -138,6 +155,11 @@ class input_channel : public channel {
   bool settled_ = false;                  // came to rest since joining, its start's margin gone
   double ratio_ = 1.0;                    // for this block: the loop's, and a trim's
   std::size_t window_blocks_ = 0;
+  std::optional<std::uint32_t> media_offset_ms_;  // playing at timestamps plus this
+  static constexpr std::int64_t no_epoch = std::numeric_limits<std::int64_t>::min();
+  std::atomic<std::int64_t> media_epoch_ns_{no_epoch};  // when the ring's frame 0 is due (monotonic)
+  double lateness_ = 0.0;      // of this block's first frame against when it is due, frames (NaN: unknown)
+  double lateness_sum_ = 0.0;  // over the window
   std::size_t window_seen_ = 0;           // blocks of the current window
   double window_sum_ = 0.0;               // of the levels seen in the window, frames
   double window_setpoint_sum_ = 0.0;      // and of the setpoints they were held at

@@ -86,12 +86,18 @@ result<rtp_target> take_rtp_target(word_cursor& c) {
   return t;
 }
 
+// `media OFFSET_MS` after the keyword playout.
+result<std::uint32_t> take_playout(word_cursor& c) {
+  if (!c.take_keyword("media")) return failure{code::bad_request, "playout is `playout media OFFSET_MS`"};
+  return parse_count(c.take(), 0, 500, "playout offset (ms)");
+}
+
 result<command> parse_add_input(word_cursor& c) {
   constexpr std::string_view usage =
       "input add NAME [port PORT [format FORMAT RATE CHANNELS]] [latency MS] | input add NAME rtp ADDR:PORT "
-      "[format L16|L24 RATE CHANNELS] [latency MS] | input add NAME sdp PATH [latency MS] | input add NAME "
-      "sap SESSION [latency MS] | input add NAME "
-      "tone HZ [DBFS] | input add NAME file PATH [loop]";
+      "[format L16|L24 RATE CHANNELS] [latency MS] [playout media OFFSET_MS] | input add NAME sdp PATH "
+      "[latency MS] [playout media OFFSET_MS] | input add NAME sap SESSION [latency MS] [playout media "
+      "OFFSET_MS] | input add NAME tone HZ [DBFS] | input add NAME file PATH [loop]";
   if (c.done()) return syntax(usage);
   auto name = parse_name(c.take());
   if (!name) return name.error();
@@ -104,19 +110,26 @@ result<command> parse_add_input(word_cursor& c) {
   }
   const bool sdp = c.take_keyword("sdp");
   if (sdp || c.take_keyword("sap")) {
-    // A path or a session's name, and an optional latency.
-    if (c.left() != 1 && c.left() != 3) return syntax(usage);
+    // A path or a session's name, then a latency and a playout, each optional.
+    if (c.done()) return syntax(usage);
     const std::string described = c.take();
     if (described.empty()) return syntax(usage);
-    std::optional<std::uint32_t> latency;
-    if (!c.done()) {
-      if (!c.take_keyword("latency")) return syntax(usage);
-      auto ms = parse_count(c.take(), 1, 10000, "latency (ms)");
-      if (!ms) return ms.error();
-      latency = ms.value();
+    std::optional<std::uint32_t> latency, playout;
+    while (!c.done()) {
+      if (!latency && c.left() >= 2 && c.take_keyword("latency")) {
+        auto ms = parse_count(c.take(), 1, 10000, "latency (ms)");
+        if (!ms) return ms.error();
+        latency = ms.value();
+      } else if (!playout && c.left() >= 3 && c.take_keyword("playout")) {
+        auto ms = take_playout(c);
+        if (!ms) return ms.error();
+        playout = ms.value();
+      } else {
+        return syntax(usage);
+      }
     }
-    if (sdp) return cmd::add_sdp_input{name.value(), described, latency};
-    return cmd::add_sap_input{name.value(), described, latency};
+    if (sdp) return cmd::add_sdp_input{name.value(), described, latency, playout};
+    return cmd::add_sap_input{name.value(), described, latency, playout};
   }
   if (c.take_keyword("tone")) {
     if (c.done() || c.left() > 2) return syntax(usage);
@@ -148,12 +161,16 @@ result<command> parse_add_input(word_cursor& c) {
       auto ms = parse_count(c.take(), 1, 10000, "latency (ms)");
       if (!ms) return ms.error();
       input.latency_ms = ms.value();
+    } else if (!input.playout_ms && c.left() >= 3 && c.take_keyword("playout")) {
+      auto ms = take_playout(c);
+      if (!ms) return ms.error();
+      input.playout_ms = ms.value();
     } else {
       return syntax(usage);
     }
   }
-  // The format is the raw port's: a SEND states its own.
-  if (input.format && !input.port) return syntax(usage);
+  // The format is the raw port's: a SEND states its own. Timestamps are RTP's.
+  if ((input.format && !input.port) || (input.playout_ms && !input.rtp)) return syntax(usage);
   return input;
 }
 

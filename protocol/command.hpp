@@ -29,6 +29,7 @@ struct add_network_input {
   std::optional<std::uint32_t> latency_ms;
   std::optional<stream_format> format{};
   std::optional<rtp_source> rtp{};
+  std::optional<std::uint32_t> playout_ms{};  ///< with rtp: played at its timestamps plus this
 };
 /// `input add NAME tone HZ [DBFS]`
 struct add_tone_input {
@@ -48,6 +49,7 @@ struct add_sdp_input {
   std::string name;
   std::string path;
   std::optional<std::uint32_t> latency_ms;
+  std::optional<std::uint32_t> playout_ms{};  ///< played at its timestamps plus this
 };
 /// `input add NAME sap SESSION [latency MS]`: a network input fed by the SAP-announced session of
 /// that name, whenever it is heard and wherever its announcements point.
@@ -55,6 +57,7 @@ struct add_sap_input {
   std::string name;
   std::string session;
   std::optional<std::uint32_t> latency_ms;
+  std::optional<std::uint32_t> playout_ms{};  ///< played at its timestamps plus this
 };
 /// `input remove NAME`
 struct remove_input { std::string name; };

@@ -33,7 +33,7 @@ constexpr std::array table{
                   "a network input, fed by SEND or on its own raw PCM port (default format s16le RATE 2)",
                   kind_of<add_network_input>(), change},
     command_entry{
-        "input add NAME rtp ADDR:PORT [format L16|L24 RATE CHANNELS] [latency MS]",
+        "input add NAME rtp ADDR:PORT [format L16|L24 RATE CHANNELS] [latency MS] [playout media OFFSET_MS]",
         "a network input receiving RTP on UDP ADDR:PORT (a group is joined; 0.0.0.0 for any); without "
         "format, payload type 10 or 11",
         kind_of<add_network_input>(), change},
@@ -43,10 +43,10 @@ constexpr std::array table{
                   "plays a sound file (any format libsndfile reads, 8 to 192 kHz: resampled) as an input",
                   kind_of<add_file_input>(), change},
     command_entry{
-        "input add NAME sdp PATH [latency MS]",
+        "input add NAME sdp PATH [latency MS] [playout media OFFSET_MS]",
         "a network input receiving the RTP stream an SDP file describes (its first L16 or L24 audio)",
         kind_of<add_sdp_input>(), change},
-    command_entry{"input add NAME sap SESSION [latency MS]",
+    command_entry{"input add NAME sap SESSION [latency MS] [playout media OFFSET_MS]",
                   "a network input fed by the SAP-announced session SESSION (quoted if it has spaces), "
                   "whenever it is heard and wherever it moves; needs --sap",
                   kind_of<add_sap_input>(), change},

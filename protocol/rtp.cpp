@@ -67,6 +67,13 @@ std::uint32_t ptime_of(const rtp_target& t, std::uint32_t rate) {
   return t.encoding == rtp_encoding::l24 && rate == 48000 ? 1 : 5;
 }
 
+std::uint32_t media_clock_timestamp(std::int64_t system_ns, std::uint32_t rate) {
+  constexpr std::int64_t second = 1'000'000'000;
+  const std::int64_t r = rate;
+  return static_cast<std::uint32_t>(
+      static_cast<std::uint64_t>(system_ns / second * r + system_ns % second * r / second));
+}
+
 std::string format_rtp_address(const std::string& address, std::uint16_t port) {
   const bool v6 = address.find(':') != std::string::npos;
   return (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port);

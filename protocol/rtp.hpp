@@ -76,6 +76,9 @@ struct rtp_target {
 std::uint8_t payload_type_of(const rtp_target& t, std::uint32_t rate);
 /// The packet time of `t` at `rate` Hz, in ms.
 std::uint32_t ptime_of(const rtp_target& t, std::uint32_t rate);
+/// The AES67 media clock (`a=mediaclk:direct=0`) at `system_ns` (nanoseconds of the system clock
+/// since the epoch): frames at `rate` since the epoch, modulo 2^32.
+std::uint32_t media_clock_timestamp(std::int64_t system_ns, std::uint32_t rate);
 /// `t` as `mix add` takes it after the keyword rtp: `ADDR:PORT format L16 ...`, with only what
 /// was given.
 std::string format_rtp_target(const rtp_target& t);

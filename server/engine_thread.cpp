@@ -61,7 +61,7 @@ void engine_thread::run(const std::stop_token& stop, const block_signal& publish
         origin = start - frame_time(frames, config.rate);
       }
     }
-    engine_.process_block();
+    engine_.process_block(deadline);
     published.notify();
     frames += config.block_frames;
     const nanoseconds end = monotonic_now();

@@ -75,6 +75,7 @@ command_result command_core::remove_channel(const std::string& name, mixer::chan
 command_result command_core::run(const cmd::add_network_input& c) {
   const std::uint32_t latency = c.latency_ms.value_or(options_.engine.default_latency_ms);
   auto input = std::make_shared<mixer::input_channel>(c.name, options_.engine, latency);
+  if (c.playout_ms) input->play_at_timestamps(*c.playout_ms);
   if (c.port) {
     return add_input(std::move(input), [this, spec = port_spec{*c.port, c.format}](auto in) {
       return services_.ports.open(std::move(in), spec);
@@ -153,10 +154,11 @@ void command_core::run(const cmd::add_sdp_input& c, const client&, done_handler 
     if (!sdp) return done(command_result::failed({sdp.error().code, path + ": " + sdp.error().text}));
     const auto source = protocol::source_of(sdp.value());
     const std::uint32_t latency = c.latency_ms.value_or(options_.engine.default_latency_ms);
-    auto r = add_input(std::make_shared<mixer::input_channel>(c.name, options_.engine, latency),
-                       [this, &source, &path](auto in) {
-                         return services_.rtp_in.receive(std::move(in), source, {"sdp", path});
-                       });
+    auto input = std::make_shared<mixer::input_channel>(c.name, options_.engine, latency);
+    if (c.playout_ms) input->play_at_timestamps(*c.playout_ms);
+    auto r = add_input(std::move(input), [this, &source, &path](auto in) {
+      return services_.rtp_in.receive(std::move(in), source, {"sdp", path});
+    });
     if (r.ok()) {
       const auto& s = sdp.value();
       r.status = "receiving " + protocol::format_rtp_source(source) + " from " + path;
@@ -170,7 +172,9 @@ void command_core::run(const cmd::add_sdp_input& c, const client&, done_handler 
 command_result command_core::run(const cmd::add_sap_input& c) {
   const std::uint32_t latency = c.latency_ms.value_or(options_.engine.default_latency_ms);
   std::string status;
-  auto r = add_input(std::make_shared<mixer::input_channel>(c.name, options_.engine, latency), [&](auto in) {
+  auto input = std::make_shared<mixer::input_channel>(c.name, options_.engine, latency);
+  if (c.playout_ms) input->play_at_timestamps(*c.playout_ms);
+  auto r = add_input(std::move(input), [&](auto in) {
     auto subscribed = services_.sap.subscribe(std::move(in), c.session);
     if (!subscribed) return std::optional<failure>(subscribed.error());
     status = std::move(subscribed.value());

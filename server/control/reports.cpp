@@ -98,15 +98,16 @@ std::vector<std::string> describe_input(const channel_report& r, bool detailed, 
   } else {
     const std::string head = "input " + name + " state=" + (input.has_sender() ? "live" : "idle") + port;
     if (!detailed) return {head + " buffered_ms=" + n(input.buffered_ms()) + listeners};
-    lines.push_back(head + " sender=" + (input.has_sender() ? input.sender_address() : "none") +
-                    " playing=" + yes_no(input.playing()) + " latency_ms=" + n(input.latency_ms()) +
-                    " target_ms=" + n(input.target_ms()) + " packet_ms=" + n(input.packet_ms()) +
-                    " jitter_ms=" + n(input.jitter_ms()) + " buffered_ms=" + n(input.buffered_ms()) +
-                    " underruns=" + n(c.underruns.load()) + " overruns=" + n(c.overruns.load()) +
-                    " skipped_ms=" + n(c.skipped_frames.load() * 1000 / config.rate) +
-                    " drift_ppm=" + fixed(input.drift_ppm(), 1) + " ratio=" + fixed(input.ratio(), 6) +
-                    " settled=" + yes_no(input.settled()) + " bytes=" + n(c.bytes_in.load()) +
-                    " frames=" + n(c.frames.load()) + listeners);
+    lines.push_back(
+        head + " sender=" + (input.has_sender() ? input.sender_address() : "none") +
+        " playing=" + yes_no(input.playing()) + " latency_ms=" + n(input.latency_ms()) +
+        " target_ms=" + n(input.target_ms()) + " packet_ms=" + n(input.packet_ms()) +
+        " jitter_ms=" + n(input.jitter_ms()) + " buffered_ms=" + n(input.buffered_ms()) +
+        " underruns=" + n(c.underruns.load()) + " overruns=" + n(c.overruns.load()) + " skipped_ms=" +
+        n(c.skipped_frames.load() * 1000 / config.rate) + " drift_ppm=" + fixed(input.drift_ppm(), 1) +
+        " ratio=" + fixed(input.ratio(), 6) + " settled=" + yes_no(input.settled()) +
+        (input.media_offset_ms() ? " playout=media offset_ms=" + n(*input.media_offset_ms()) : "") +
+        " bytes=" + n(c.bytes_in.load()) + " frames=" + n(c.frames.load()) + listeners);
   }
   if (detailed) add_local_audio(r, lines);
   return lines;

@@ -47,6 +47,7 @@ std::string scene_text(const mixer::matrix& matrix, std::span<channel_service* c
     } else {
       text += "input add " + name + served(name);
       if (input->latency_ms() != default_latency_ms) text += " latency " + std::to_string(input->latency_ms());
+      if (const auto offset = input->media_offset_ms()) text += " playout media " + std::to_string(*offset);
       text += "\n";
     }
   }

@@ -251,3 +251,40 @@ TEST_CASE("a tone stays on the exact sine, block after block, within one step of
   }
   CHECK(worst <= 1);
 }
+
+namespace {
+std::vector<std::int16_t> render_at(input_channel& in, double seconds) {
+  std::vector<std::int16_t> block(20);
+  in.render(block, static_cast<std::int64_t>(std::llround(seconds * 1e9)));
+  return block;
+}
+}  // namespace
+
+TEST_CASE("an input played at its timestamps waits until its first frame is due, then plays it from there") {
+  input_channel in("in", small_config(), 30);
+  in.play_at_timestamps(5);
+  in.attach_sender("test");
+  in.note_due(1'000'000'000);  // the first frame's timestamp: 1 s, so it plays at 1.005 s
+  feed(in, ramp_frames(100, 1));
+  CHECK(silent(render_at(in, 0.985)));
+  CHECK(silent(render_at(in, 0.995)));  // 10 ms early: more than half a block
+  CHECK(render_at(in, 1.005) == ramp_frames(10, 1));
+  CHECK(render_at(in, 1.015) == ramp_frames(10, 11));
+  CHECK(in.counters().underruns == 0);
+}
+
+TEST_CASE("an input played at its timestamps that joins late drops the frames already past due") {
+  input_channel in("in", small_config(), 30);
+  in.play_at_timestamps(5);
+  in.attach_sender("test");
+  in.note_due(1'000'000'000);
+  feed(in, ramp_frames(100, 1));
+  CHECK(render_at(in, 1.025) == ramp_frames(10, 21));  // frames 1 to 20 were due from 1.005 s
+  // Without a block time (a caller with no clock) it plays at its level instead.
+  input_channel level("level", small_config(), 30);
+  level.play_at_timestamps(5);
+  level.attach_sender("test");
+  level.note_due(1'000'000'000);
+  feed(level, ramp_frames(100, 1));
+  CHECK(render(level) == ramp_frames(10, 1));
+}

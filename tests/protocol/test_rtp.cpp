@@ -129,6 +129,29 @@ TEST_CASE("input add NAME rtp: address, format and latency, and what it refuses"
   }
 }
 
+TEST_CASE("input add NAME rtp|sdp|sap ... playout media OFFSET_MS: at its timestamps, RTP's only") {
+  auto c = parse("input add far rtp 239.1.2.3:5004 format L24 48000 2 playout media 2 latency 20");
+  REQUIRE(c);
+  const auto& in = std::get<cmd::add_network_input>(c.value());
+  CHECK(in.playout_ms == 2u);
+  CHECK(in.latency_ms == 20u);
+  auto sdp = parse("input add far sdp /srv/a.sdp playout media 0");
+  REQUIRE(sdp);
+  CHECK(std::get<cmd::add_sdp_input>(sdp.value()).playout_ms == 0u);
+  auto sap = parse("input add far sap stage latency 5 playout media 10");
+  REQUIRE(sap);
+  CHECK(std::get<cmd::add_sap_input>(sap.value()).playout_ms == 10u);
+  CHECK(std::get<cmd::add_sap_input>(sap.value()).latency_ms == 5u);
+  for (const char* bad :
+       {"input add x playout media 2", "input add x port 1700 playout media 2",
+        "input add x rtp 127.0.0.1:5004 playout media 501", "input add x rtp 127.0.0.1:5004 playout level 2",
+        "input add x sdp a.sdp playout media",
+        "input add x rtp 127.0.0.1:5004 playout media 2 playout media 3"}) {
+    auto r = parse(bad);
+    CHECK_MESSAGE(!r, bad);
+  }
+}
+
 TEST_CASE("the SDP of a sent stream names its address, payload and clock in RFC 4566's order") {
   sdp_stream s;
   s.session_name = "main";

@@ -421,3 +421,20 @@ TEST_CASE("rtp: an SDP input says which medium it took, and why it cannot take a
   CHECK(server.command("show b").status.starts_with("ERR 404"));
   CHECK(server.command("input add a sdp " + dir + "/two.sdp").status == "ERR 409 name a exists");
 }
+
+TEST_CASE("rtp: an input played at its timestamps says so in show, and a saved scene keeps it") {
+  const auto port = free_port();
+  test_server server;
+  REQUIRE(
+      server.command("input add aes rtp 127.0.0.1:" + port_text(port) + " format L24 48000 2 playout media 3")
+          .ok());
+  CHECK(show_line(server, "aes").find(" playout=media offset_ms=3 ") != std::string::npos);
+  const auto dir = temp_dir();
+  REQUIRE(server.command("save " + dir + "/scene.mix").ok());
+  CHECK(read_file(dir + "/scene.mix")
+            .find("input add aes rtp 127.0.0.1:" + port_text(port) + " format L24 48000 2 playout media 3") !=
+        std::string::npos);
+  REQUIRE(server.command("input remove aes").ok());
+  REQUIRE(server.command("load " + dir + "/scene.mix").ok());
+  CHECK(show_line(server, "aes").find(" playout=media offset_ms=3 ") != std::string::npos);
+}

@@ -53,6 +53,7 @@ class rtp_receiver : public std::enable_shared_from_this<rtp_receiver> {
   void read_all();
   void take(std::span<const std::byte> datagram, std::size_t index);
   void store(std::span<const std::int16_t> frames);
+  void note_due(std::uint32_t timestamp, std::uint32_t rate);
   void write(std::span<const std::int16_t> frames);
   void arm();
   void rejoin(std::chrono::steady_clock::time_point now);

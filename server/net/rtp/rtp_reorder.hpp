@@ -33,6 +33,8 @@ class rtp_reorder {
   bool holding() const { return !held_.empty(); }
   /// The SSRC followed (0 before the first packet).
   std::uint32_t ssrc() const { return ssrc_; }
+  /// The timestamp of the frame after the last one released.
+  std::uint32_t next_timestamp() const { return static_cast<std::uint32_t>(next_); }
   /// What the packets did.
   const protocol::rtp_counts& counts() const { return counts_; }
 

@@ -49,15 +49,7 @@ rtp_sender::rtp_sender(asio::io_context& io, std::shared_ptr<mixer::channel> ch,
   header_.ssrc = random();
   header_.marker = true;
   session_id_ = (static_cast<std::uint64_t>(random()) << 20) ^ random();
-  const bool aes67 = target.encoding == protocol::rtp_encoding::l24 && rate == 48000;
-  if (aes67) {
-    // mediaclk:direct=0: the timestamp counts frames of the reference clock (ours: the local one).
-    const auto ns = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-    header_.timestamp = static_cast<std::uint32_t>(ns / 1000000000 * rate + ns % 1000000000 * rate / 1000000000);
-  } else {
-    header_.timestamp = random();
-  }
+  header_.timestamp = random();  // AES67's is set from the media clock when sending starts
   pending_.reserve(8 * block_.size());
 }
 
@@ -129,6 +121,16 @@ void rtp_sender::send_due(std::chrono::steady_clock::time_point now) {
     started_ = true;
     start_ = now;
     due_ = 0;
+    if (target_.encoding == protocol::rtp_encoding::l24 && rate_ == 48000) {
+      // mediaclk:direct=0: a frame's timestamp is the reference clock's (ours: the system clock)
+      // when the engine made it; the newest frame waiting was made about now. So every sender of
+      // every server stamps the same audio alike, and receivers can play it at its time.
+      const auto system_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+      header_.timestamp = protocol::media_clock_timestamp(system_ns, rate_) -
+                          static_cast<std::uint32_t>((pending_.size() - pending_at_) / 2);
+    }
   }
   if (now - deadline(due_) > resync_after) {
     start_ = now;
