@@ -81,7 +81,11 @@ TEST_CASE("out of descriptors: new connections are refused, connected clients an
   server.signal(SIGTERM);
   CHECK(server.wait(5s) == 0);
   const std::string log = read_file(dir + "/log.txt");
-  CHECK(log.find("Too many open files; connection refused") != std::string::npos);
+  // Said once a second at most: the first of the second is "; connection refused", or "; retrying"
+  // where the spare descriptor could not be had back at that moment (CI saw that once; the 20
+  // connections were refused all the same).
+  CHECK(log.find("accept on 127.0.0.1:" + std::to_string(control) + ": Too many open files; ") !=
+        std::string::npos);
   // At most a line a second, however many were refused.
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
   CHECK(count(log, "Too many open files") <= static_cast<std::size_t>(seconds.count()) + 2);
