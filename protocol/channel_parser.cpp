@@ -86,6 +86,11 @@ result<rtp_target> take_rtp_target(word_cursor& c) {
   return t;
 }
 
+// `MS` after the keyword latency.
+result<std::uint32_t> take_latency(word_cursor& c) {
+  return parse_count(c.take(), 1, 10000, "latency (ms)");
+}
+
 // `media OFFSET_MS` after the keyword playout.
 result<std::uint32_t> take_playout(word_cursor& c) {
   if (!c.take_keyword("media")) return failure{code::bad_request, "playout is `playout media OFFSET_MS`"};
@@ -117,7 +122,7 @@ result<command> parse_add_input(word_cursor& c) {
     std::optional<std::uint32_t> latency, playout;
     while (!c.done()) {
       if (!latency && c.left() >= 2 && c.take_keyword("latency")) {
-        auto ms = parse_count(c.take(), 1, 10000, "latency (ms)");
+        auto ms = take_latency(c);
         if (!ms) return ms.error();
         latency = ms.value();
       } else if (!playout && c.left() >= 3 && c.take_keyword("playout")) {
@@ -158,7 +163,7 @@ result<command> parse_add_input(word_cursor& c) {
       if (!format) return format.error();
       input.format = format.value();
     } else if (c.take_keyword("latency") && !c.done()) {
-      auto ms = parse_count(c.take(), 1, 10000, "latency (ms)");
+      auto ms = take_latency(c);
       if (!ms) return ms.error();
       input.latency_ms = ms.value();
     } else if (!input.playout_ms && c.left() >= 3 && c.take_keyword("playout")) {

@@ -64,7 +64,11 @@ std::uint8_t payload_type_of(const rtp_target& t, std::uint32_t rate) {
 
 std::uint32_t ptime_of(const rtp_target& t, std::uint32_t rate) {
   if (t.ptime_ms) return *t.ptime_ms;
-  return t.encoding == rtp_encoding::l24 && rate == 48000 ? 1 : 5;
+  return aes67_profile(t, rate) ? 1 : 5;
+}
+
+bool aes67_profile(const rtp_target& t, std::uint32_t rate) {
+  return t.encoding == rtp_encoding::l24 && rate == 48000;
 }
 
 std::uint32_t media_clock_timestamp(std::int64_t system_ns, std::uint32_t rate) {

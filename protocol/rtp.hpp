@@ -76,6 +76,8 @@ struct rtp_target {
 std::uint8_t payload_type_of(const rtp_target& t, std::uint32_t rate);
 /// The packet time of `t` at `rate` Hz, in ms.
 std::uint32_t ptime_of(const rtp_target& t, std::uint32_t rate);
+/// Whether `t` at `rate` Hz is AES67's profile (L24 at 48 kHz): 1 ms packets, media-clock timestamps.
+bool aes67_profile(const rtp_target& t, std::uint32_t rate);
 /// The AES67 media clock (`a=mediaclk:direct=0`) at `system_ns` (nanoseconds of the system clock
 /// since the epoch): frames at `rate` since the epoch, modulo 2^32.
 std::uint32_t media_clock_timestamp(std::int64_t system_ns, std::uint32_t rate);

@@ -82,7 +82,7 @@ protocol::sdp_stream rtp_sender::description() const {
   s.rate = rate_;
   s.channels = 2;
   s.ptime_ms = protocol::ptime_of(target_, rate_);
-  s.aes67 = target_.encoding == protocol::rtp_encoding::l24 && rate_ == 48000;
+  s.aes67 = protocol::aes67_profile(target_, rate_);
   return s;
 }
 
@@ -121,7 +121,7 @@ void rtp_sender::send_due(std::chrono::steady_clock::time_point now) {
     started_ = true;
     start_ = now;
     due_ = 0;
-    if (target_.encoding == protocol::rtp_encoding::l24 && rate_ == 48000) {
+    if (protocol::aes67_profile(target_, rate_)) {
       // mediaclk:direct=0: a frame's timestamp is the reference clock's (ours: the system clock)
       // when the engine made it; the newest frame waiting was made about now. So every sender of
       // every server stamps the same audio alike, and receivers can play it at its time.
