@@ -1,14 +1,19 @@
 #include "tests/support/tcp_client.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <mutex>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace mixmatrix::test {
@@ -115,14 +120,49 @@ void tcp_client::abort() {
 
 void tcp_client::set_receive_buffer(int bytes) { ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes); }
 
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a = loopback(0);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t size = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &size);
+namespace {
+// Ports below the kernel's ephemeral range (ip_local_port_range starts at 32768 on Debian), which
+// no outgoing connection and no bind to port 0 is ever given: a port handed out here cannot be
+// taken by another test's client in the moment before our server binds it.
+constexpr std::uint16_t first_test_port = 20000, end_test_port = 32000;
+
+// Holds `port` for this process until it exits (flock on a file per port): parallel test
+// processes never hand out the same one.
+bool reserve(std::uint16_t port) {
+  static const bool made = ::mkdir("/tmp/mixmatrix-test-ports", 0777) == 0 || errno == EEXIST;
+  if (!made) return true;  // no lock directory: the bind probe alone decides
+  const std::string path = "/tmp/mixmatrix-test-ports/" + std::to_string(port);
+  const int fd = ::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0666);
+  if (fd < 0) return false;
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return false;
+  }
+  return true;  // the descriptor stays open, and the lock held, for the process's life
+}
+
+bool can_bind(int type, std::uint16_t port) {
+  const int fd = ::socket(AF_INET, type | SOCK_CLOEXEC, 0);
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);  // as the server's acceptors bind
+  const sockaddr_in a = loopback(port);
+  const bool bound = ::bind(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0;
   ::close(fd);
-  return ntohs(a.sin_port);
+  return bound;
+}
+}  // namespace
+
+std::uint16_t free_port() {
+  static std::mutex mutex;
+  static std::uint16_t next = first_test_port + ::getpid() % (end_test_port - first_test_port);
+  const std::lock_guard lock(mutex);
+  for (int tried = 0; tried < end_test_port - first_test_port; ++tried) {
+    const std::uint16_t port = next;
+    next = next + 1 == end_test_port ? first_test_port : next + 1;
+    if (reserve(port) && can_bind(SOCK_STREAM, port) && can_bind(SOCK_DGRAM, port)) return port;
+  }
+  throw std::runtime_error("no free port between " + std::to_string(first_test_port) + " and " +
+                           std::to_string(end_test_port));
 }
 
 }  // namespace mixmatrix::test

@@ -45,7 +45,7 @@ class tcp_client {
   std::string pending_;
 };
 
-/// A TCP port on 127.0.0.1 that was free a moment ago.
+/// A port on 127.0.0.1, free for TCP and UDP, that no other test process or ephemeral socket is given.
 std::uint16_t free_port();
 
 }  // namespace mixmatrix::test

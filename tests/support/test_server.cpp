@@ -64,7 +64,14 @@ int test_server::stop(int signal) {
   stopped_ = true;
   control_.reset();
   process_->signal(signal);
-  return process_->wait(std::chrono::seconds(5)).value_or(-1);
+  if (const auto status = process_->wait(std::chrono::seconds(5))) return *status;
+  // A server that does not stop is a bug to find: every thread's stack goes into its log.
+  if (have_program("gdb")) {
+    run_shell("gdb -p " + std::to_string(process_->pid()) + " -batch -ex 'thread apply all bt' >> " +
+                  log_path_ + " 2>&1",
+              std::chrono::seconds(60));
+  }
+  return -1;
 }
 
 std::string test_server::log() const { return read_file(log_path_); }
