@@ -66,10 +66,11 @@ void bm_memcpy(benchmark::State& state) {
 const struct named {
   const char* name;
   pcm_format format;
-} formats[] = {{"s16le_2", {sample_encoding::s16, 2}}, {"s16le_1", {sample_encoding::s16, 1}},
-               {"s24le_2", {sample_encoding::s24, 2}}, {"s24le_1", {sample_encoding::s24, 1}},
-               {"s32le_2", {sample_encoding::s32, 2}}, {"s32le_1", {sample_encoding::s32, 1}},
-               {"f32le_2", {sample_encoding::f32, 2}}, {"f32le_1", {sample_encoding::f32, 1}}};
+} formats[] = {{"s16le_2", {sample_encoding::s16, 2}},   {"s16le_1", {sample_encoding::s16, 1}},
+               {"s24le_2", {sample_encoding::s24, 2}},   {"s24le_1", {sample_encoding::s24, 1}},
+               {"s32le_2", {sample_encoding::s32, 2}},   {"s32le_1", {sample_encoding::s32, 1}},
+               {"f32le_2", {sample_encoding::f32, 2}},   {"f32le_1", {sample_encoding::f32, 1}},
+               {"s16be_2", {sample_encoding::s16be, 2}}, {"s24be_2", {sample_encoding::s24be, 2}}};
 
 const bool registered = [] {
   benchmark::RegisterBenchmark("memcpy", bm_memcpy);

@@ -6,10 +6,14 @@
 // line of key=value pairs (and one per listener with --verbose). Latency is from the send() of the
 // chunk that starts with an impulse to the recv() that brings it back. Figures, not asserts.
 //
-//   loadgen --senders N (--send HOST:PORT:PREFIX | --raw HOST:BASEPORT)
+//   loadgen --senders N (--send HOST:PORT:PREFIX | --raw HOST:BASEPORT | --rtp HOST:BASEPORT)
 //           --listeners M (--listen HOST:PORT:PREFIX | --listen-raw HOST:PORT)
 //           [--seconds S] [--warmup S] [--chunk-ms MS] [--impulse-ms MS] [--impulse-every K] [--verbose]
 //           [--no-impulses] [--ppm P [--ppm-every K]] [--mix-of K [--breaks FILE]] [--churn-ms MS]
+//
+// --rtp: sender i sends RTP (L16, payload type 10, one packet of --chunk-ms a tick) over UDP to
+// port BASEPORT+i, every sender's packets of a tick in a few sendmmsg(2) calls from one socket, as a
+// gateway feeding a matrix would.
 //
 // For bench/soak:
 // - --ppm P: every --ppm-every-th sender (default 8; senders K-1, 2K-1, ...) runs on a clock that is off
@@ -36,9 +40,11 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -49,8 +55,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <numeric>
 #include <numbers>
+#include <numeric>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -77,13 +84,15 @@ void request_stop(int) { stop_requested = 1; }
 int checked_tone_hz(std::size_t position) { return 300 + 1000 * static_cast<int>(position); }
 
 [[noreturn]] void usage(const std::string& why) {
-  std::fprintf(stderr,
-               "loadgen: %s\nusage: loadgen --senders N (--send HOST:PORT:PREFIX | --raw HOST:BASEPORT)\n"
-               "               --listeners M (--listen HOST:PORT:PREFIX | --listen-raw HOST:PORT)\n"
-               "               [--seconds S] [--warmup S] [--chunk-ms MS] [--impulse-ms MS] [--impulse-every K]\n"
-               "               [--verbose] [--no-impulses] [--ppm P [--ppm-every K]] [--mix-of K [--breaks FILE]]\n"
-               "               [--churn-ms MS]   (see the comment at the top of bench/loadgen.cpp)\n",
-               why.c_str());
+  std::fprintf(
+      stderr,
+      "loadgen: %s\nusage: loadgen --senders N (--send HOST:PORT:PREFIX | --raw HOST:BASEPORT |\n"
+      "                           --rtp HOST:BASEPORT)\n"
+      "               --listeners M (--listen HOST:PORT:PREFIX | --listen-raw HOST:PORT)\n"
+      "               [--seconds S] [--warmup S] [--chunk-ms MS] [--impulse-ms MS] [--impulse-every K]\n"
+      "               [--verbose] [--no-impulses] [--ppm P [--ppm-every K]] [--mix-of K [--breaks FILE]]\n"
+      "               [--churn-ms MS]   (see the comment at the top of bench/loadgen.cpp)\n",
+      why.c_str());
   std::exit(2);
 }
 
@@ -151,7 +160,73 @@ struct sender {
   clock_type::time_point churned_at{};
   bool churned = false;
   bool refused = false;  // the server answered its SEND with ERR
+  sockaddr_in rtp_to{};  // --rtp: where its datagrams go
+  std::uint16_t rtp_sequence = 0;
 };
+
+// The RTP senders' packets of one tick, sent with sendmmsg(2) from one UDP socket in batches.
+class rtp_batch {
+ public:
+  static constexpr std::size_t capacity = 64;
+  static constexpr std::size_t header_bytes = 12;
+
+  explicit rtp_batch(std::size_t packet_frames)
+      : packet_bytes_(header_bytes + packet_frames * 4),
+        fd_(::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)),
+        space_(capacity * packet_bytes_) {
+    const int bytes = 4 << 20;  // a tick of a thousand senders' packets fits
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes);
+  }
+
+  /// The next packet's bytes for `to` (header and payload to be written), flushing a full batch first.
+  std::span<char> next(const sockaddr_in& to) {
+    if (count_ == capacity) flush();
+    iov_[count_] = {space_.data() + count_ * packet_bytes_, packet_bytes_};
+    messages_[count_] = {};
+    messages_[count_].msg_hdr.msg_iov = &iov_[count_];
+    messages_[count_].msg_hdr.msg_iovlen = 1;
+    messages_[count_].msg_hdr.msg_name = const_cast<sockaddr_in*>(&to);
+    messages_[count_].msg_hdr.msg_namelen = sizeof to;
+    return {space_.data() + count_++ * packet_bytes_, packet_bytes_};
+  }
+
+  /// Sends what is gathered; a datagram the kernel would not take is dropped and counted.
+  void flush() {
+    std::size_t at = 0;
+    while (at < count_) {
+      const int sent = ::sendmmsg(fd_, messages_.data() + at, static_cast<unsigned>(count_ - at), 0);
+      if (sent <= 0) {
+        if (sent < 0 && errno == EINTR) continue;
+        ++dropped;  // EAGAIN or a refusal (ECONNREFUSED from an earlier datagram): skip one
+        ++at;
+        continue;
+      }
+      at += static_cast<std::size_t>(sent);
+      ++calls;
+    }
+    count_ = 0;
+  }
+
+  std::uint64_t dropped = 0;
+  std::uint64_t calls = 0;
+
+ private:
+  std::size_t packet_bytes_;
+  int fd_;
+  std::vector<char> space_;
+  std::size_t count_ = 0;
+  std::array<iovec, capacity> iov_{};
+  std::array<mmsghdr, capacity> messages_{};
+};
+
+void put_be16(char* at, std::uint16_t v) {
+  at[0] = static_cast<char>(v >> 8);
+  at[1] = static_cast<char>(v);
+}
+void put_be32(char* at, std::uint32_t v) {
+  put_be16(at, static_cast<std::uint16_t>(v >> 16));
+  put_be16(at + 2, static_cast<std::uint16_t>(v));
+}
 
 // One tone of a listener's mix, window after window (--mix-of).
 struct tone_track {
@@ -196,6 +271,7 @@ int main(int argc, char** argv) {
   target send_to;
   target listen_to;
   bool have_send = false;
+  bool rtp = false;
   bool have_listen = false;
   double seconds = 10;
   double warmup = 2;
@@ -219,6 +295,8 @@ int main(int argc, char** argv) {
     else if (a == "--listeners") listener_count = std::stoul(value());
     else if (a == "--send") send_to = parse_target(value(), true), have_send = true;
     else if (a == "--raw") send_to = parse_target(value(), false), have_send = true;
+    else if (a == "--rtp")
+      send_to = parse_target(value(), false), have_send = true, rtp = true;
     else if (a == "--listen") listen_to = parse_target(value(), true), have_listen = true;
     else if (a == "--listen-raw") listen_to = parse_target(value(), false), have_listen = true;
     else if (a == "--seconds") seconds = std::stod(value());
@@ -257,7 +335,14 @@ int main(int argc, char** argv) {
     s.tone = tone_second(s.hz);
     s.impulses = !no_impulses && i % impulse_every == 0;
     if (ppm != 0 && i % ppm_every == ppm_every - 1) s.ppm = (i / ppm_every) % 2 == 0 ? ppm : -ppm;
-    if (send_to.prefix.empty()) {
+    if (rtp) {
+      s.port = static_cast<std::uint16_t>(send_to.port + i);
+      s.rtp_to.sin_family = AF_INET;
+      s.rtp_to.sin_port = htons(s.port);
+      ::inet_pton(AF_INET, send_to.host.c_str(), &s.rtp_to.sin_addr);
+      s.rtp_sequence = static_cast<std::uint16_t>(i * 7919);
+      s.connected = true;  // datagrams need no connection
+    } else if (send_to.prefix.empty()) {
       s.port = static_cast<std::uint16_t>(send_to.port + i);
     } else {
       s.port = send_to.port;
@@ -364,8 +449,9 @@ int main(int argc, char** argv) {
   };
   // Connections are retried every tick until they succeed: ffmpeg opens its inputs one by one.
   const auto connect_all = [&](clock_type::time_point now) {
-    for (std::size_t i = 0; i < senders.size(); ++i) {
-      if (now >= senders[i].reconnect_at) open_link(senders[i].fd, send_to.host, senders[i].port, i, EPOLLOUT);
+    for (std::size_t i = 0; i < senders.size() && !rtp; ++i) {
+      if (now >= senders[i].reconnect_at)
+        open_link(senders[i].fd, send_to.host, senders[i].port, i, EPOLLOUT);
     }
     for (std::size_t j = 0; j < listeners.size(); ++j) {
       if (now < listeners[j].reconnect_at) continue;
@@ -432,6 +518,31 @@ int main(int argc, char** argv) {
       }
       if (impulse_here) s.impulse_times.push_back(now);
       s.sent_bytes += static_cast<std::uint64_t>(n);
+    }
+  };
+
+  // Sender `s`'s RTP packets up to its due frame, into the tick's batch (--rtp).
+  rtp_batch datagrams(chunk_frames);
+  const auto pump_rtp = [&](sender& s, clock_type::time_point now) {
+    while (s.sent_bytes / 4 + chunk_frames <= s.due) {
+      const std::uint64_t first = s.sent_bytes / 4;
+      const auto packet = datagrams.next(s.rtp_to);
+      packet[0] = static_cast<char>(0x80);
+      packet[1] = static_cast<char>(first == 0 ? 0x80 | 10 : 10);  // the marker on the first
+      put_be16(&packet[2], s.rtp_sequence++);
+      put_be32(&packet[4], static_cast<std::uint32_t>(first));
+      put_be32(&packet[8], static_cast<std::uint32_t>(0x6d780000 + (&s - senders.data())));
+      char* payload = packet.data() + rtp_batch::header_bytes;
+      for (std::uint64_t f = first; f < first + chunk_frames; ++f, payload += 4) {
+        std::int16_t left = s.tone[2 * (f % rate)];
+        if (s.impulses && f % impulse_frames == 0) {
+          left = impulse;
+          s.impulse_times.push_back(now);
+        }
+        put_be16(payload, static_cast<std::uint16_t>(left));
+        put_be16(payload + 2, static_cast<std::uint16_t>(left));
+      }
+      s.sent_bytes += chunk_frames * 4;
     }
   };
 
@@ -568,8 +679,13 @@ int main(int argc, char** argv) {
           // Exact, whatever the chunk; a drifting clock (--ppm) owes its share more or less.
           s.due = s.ticks * rate * static_cast<std::uint64_t>(chunk_ms) * static_cast<std::uint64_t>(1'000'000 + s.ppm) /
                   1'000'000'000;
-          pump(s, now);
+          if (rtp) {
+            pump_rtp(s, now);
+          } else {
+            pump(s, now);
+          }
         }
+        if (rtp) datagrams.flush();
         continue;
       }
       if (id >> 62) {
@@ -656,18 +772,22 @@ int main(int argc, char** argv) {
     live_senders += s.connected ? 1 : 0;
   }
   if (listeners.empty()) rate_min = 0;
-  std::printf("senders=%zu/%zu listeners=%zu/%zu seconds=%.1f rate_min_Bps=%.0f rate_max_Bps=%.0f gap_max_ms=%.1f "
-              "latency_p50_ms=%.2f latency_p99_ms=%.2f latency_max_ms=%.2f impulses=%zu send_stalls=%llu "
-              "loadgen_late_ticks=%llu reconnects=%llu phase_breaks=%llu drift_breaks=%llu churn_breaks=%llu "
-              "listeners_with_breaks=%zu listener_churns=%llu sender_churns=%llu listener_closes=%llu sender_closes=%llu "
-              "sender_refusals=%llu\n",
-              live_senders, senders.size(), live_listeners, listeners.size(), window, rate_min, rate_max, gap_max,
-              percentile(all_latencies, 0.5), percentile(all_latencies, 0.99), percentile(all_latencies, 1.0),
-              all_latencies.size(), static_cast<unsigned long long>(stalls), static_cast<unsigned long long>(late_ticks),
-              static_cast<unsigned long long>(connect_failures), static_cast<unsigned long long>(steady_breaks),
-              static_cast<unsigned long long>(drift_breaks), static_cast<unsigned long long>(churn_breaks),
-              listeners_with_breaks, static_cast<unsigned long long>(listener_churns),
-              static_cast<unsigned long long>(sender_churns), static_cast<unsigned long long>(listener_closes),
-              static_cast<unsigned long long>(sender_closes), static_cast<unsigned long long>(sender_refusals));
+  std::printf(
+      "senders=%zu/%zu listeners=%zu/%zu seconds=%.1f rate_min_Bps=%.0f rate_max_Bps=%.0f gap_max_ms=%.1f "
+      "latency_p50_ms=%.2f latency_p99_ms=%.2f latency_max_ms=%.2f impulses=%zu send_stalls=%llu "
+      "loadgen_late_ticks=%llu reconnects=%llu phase_breaks=%llu drift_breaks=%llu churn_breaks=%llu "
+      "listeners_with_breaks=%zu listener_churns=%llu sender_churns=%llu listener_closes=%llu "
+      "sender_closes=%llu "
+      "sender_refusals=%llu rtp_dropped=%llu sendmmsg_calls=%llu\n",
+      live_senders, senders.size(), live_listeners, listeners.size(), window, rate_min, rate_max, gap_max,
+      percentile(all_latencies, 0.5), percentile(all_latencies, 0.99), percentile(all_latencies, 1.0),
+      all_latencies.size(), static_cast<unsigned long long>(stalls),
+      static_cast<unsigned long long>(late_ticks), static_cast<unsigned long long>(connect_failures),
+      static_cast<unsigned long long>(steady_breaks), static_cast<unsigned long long>(drift_breaks),
+      static_cast<unsigned long long>(churn_breaks), listeners_with_breaks,
+      static_cast<unsigned long long>(listener_churns), static_cast<unsigned long long>(sender_churns),
+      static_cast<unsigned long long>(listener_closes), static_cast<unsigned long long>(sender_closes),
+      static_cast<unsigned long long>(sender_refusals), static_cast<unsigned long long>(datagrams.dropped),
+      static_cast<unsigned long long>(datagrams.calls));
   return 0;
 }

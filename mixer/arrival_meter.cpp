@@ -11,6 +11,7 @@ constexpr std::size_t min_seconds_to_forget_one = 5;
 void arrival_meter::reset() {
   started_ = false;
   total_ = 0.0;
+  newest_ = -1;
   buckets_.fill(bucket{});
 }
 
@@ -21,6 +22,7 @@ void arrival_meter::arrived(std::size_t bytes, double now) {
   }
   latest_ = now;
   const auto second = static_cast<long>(std::floor(now - start_));
+  newest_ = second;
   bucket& b = buckets_[static_cast<std::size_t>(second) % buckets_.size()];
   const double length = static_cast<double>(bytes) / rate_;
   // When the read's first byte was due at the sender's pace, against when it came.
@@ -40,15 +42,9 @@ bool arrival_meter::counts(const bucket& b, long newest) const {
          (b.second > 0 || newest == 0);
 }
 
-long arrival_meter::newest() const {
-  long newest = -1;
-  for (const bucket& b : buckets_) newest = std::max(newest, b.second);
-  return newest;
-}
-
 double arrival_meter::longest() const {
   double longest = 0.0;
-  const long last = newest();
+  const long last = newest_;
   for (const bucket& b : buckets_) longest = std::max(longest, counts(b, last) ? b.longest : 0.0);
   return longest;
 }
@@ -59,7 +55,7 @@ double arrival_meter::needed() const {
   double need = 0.0;
   double next = 0.0;
   std::size_t counted = 0;
-  const long newest = this->newest();
+  const long newest = newest_;
   for (const bucket& b : buckets_) {
     if (!counts(b, newest)) continue;
     // Far more than real time: unpaced, TCP held it back (the newest second so far as it went).

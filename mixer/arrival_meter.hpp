@@ -42,12 +42,12 @@ class arrival_meter {
   };
 
   bool counts(const bucket& b, long newest) const;
-  long newest() const;
 
   double rate_;
   double start_ = 0.0;
   double latest_ = 0.0;  // the last arrival's time
   double total_ = 0.0;  // bytes so far
+  long newest_ = -1;    // the last arrival's second since the first
   bool started_ = false;
   std::array<bucket, 30> buckets_{};
 };

@@ -109,14 +109,16 @@ void input_channel::note_due(std::int64_t due_ns) {
 
 void input_channel::note_arrival(std::size_t bytes, double now) {
   arrivals_.arrived(bytes, now);
-  // What the arrivals need and a block the engine takes at once, and the start's margin.
-  const double frames = arrivals_.needed() * rate_ + static_cast<double>(block_bytes_ / bytes_per_frame);
+  // What the arrivals need and a block the engine takes at once, and the start's margin. Each
+  // figure is a scan of the meter's thirty seconds: once a read, for thousands of inputs.
+  const double need = arrivals_.needed(), longest = arrivals_.longest();
+  const double frames = need * rate_ + static_cast<double>(block_bytes_ / bytes_per_frame);
   const std::size_t needed = static_cast<std::size_t>(std::ceil(frames)) * bytes_per_frame;
   needed_bytes_.store(std::min(needed, max_target_bytes_), std::memory_order_relaxed);
   margin_bytes_.store(static_cast<std::size_t>(start_margin(arrivals_.observed()) * rate_) * bytes_per_frame,
                       std::memory_order_relaxed);
-  packet_frames_.store(static_cast<std::size_t>(arrivals_.longest() * rate_), std::memory_order_relaxed);
-  spread_frames_.store(static_cast<std::size_t>(std::max(0.0, arrivals_.needed() - arrivals_.longest()) * rate_),
+  packet_frames_.store(static_cast<std::size_t>(longest * rate_), std::memory_order_relaxed);
+  spread_frames_.store(static_cast<std::size_t>(std::max(0.0, need - longest) * rate_),
                        std::memory_order_relaxed);
 }
 

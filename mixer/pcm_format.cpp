@@ -75,7 +75,10 @@ std::int16_t sample_f32(const std::byte* p, dither_state& d) {
   return reduce_32(read_f32_as_32(p), d);
 }
 std::int16_t sample_s16be(const std::byte* p, dither_state&) {
-  return static_cast<std::int16_t>(static_cast<std::uint16_t>(p[0]) << 8 | static_cast<std::uint16_t>(p[1]));
+  std::uint16_t v;
+  std::memcpy(&v, p, sizeof v);
+  if constexpr (std::endian::native == std::endian::little) v = static_cast<std::uint16_t>(v << 8 | v >> 8);
+  return static_cast<std::int16_t>(v);
 }
 std::int16_t sample_s24be(const std::byte* p, dither_state& d) {
   const auto u = static_cast<std::uint32_t>(p[0]) << 24 | static_cast<std::uint32_t>(p[1]) << 16 |
@@ -127,10 +130,11 @@ using sample_reader = std::int16_t (*)(const std::byte*, dither_state&);
 using sample_writer = void (*)(std::byte*, std::int32_t);
 
 // Every frame: mono samples go to both channels. The reader is a template argument, so each
-// format's loop is compiled with its sample code inlined.
+// format's loop is compiled with its sample code inlined; __restrict, because bytes may alias
+// anything and the loops would otherwise not be vectorized (s16 ran at a twentieth of memcpy).
 template <std::size_t bytes, sample_reader read>
-void decode_as(std::uint32_t channels, const std::byte* in, std::int16_t* out, std::size_t frames,
-               dither_state& d) {
+void decode_as(std::uint32_t channels, const std::byte* __restrict in, std::int16_t* __restrict out,
+               std::size_t frames, dither_state& d) {
   if (channels == 2) {
     for (std::size_t i = 0; i < frames * 2; ++i) out[i] = read(in + i * bytes, d);
     return;
@@ -139,7 +143,8 @@ void decode_as(std::uint32_t channels, const std::byte* in, std::int16_t* out, s
 }
 
 template <std::size_t bytes, sample_writer write>
-void encode_as(std::uint32_t channels, const std::int16_t* in, std::byte* out, std::size_t frames) {
+void encode_as(std::uint32_t channels, const std::int16_t* __restrict in, std::byte* __restrict out,
+               std::size_t frames) {
   if (channels == 2) {
     for (std::size_t i = 0; i < frames * 2; ++i) write(out + i * bytes, 2 * static_cast<std::int32_t>(in[i]));
     return;
