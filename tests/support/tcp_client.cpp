@@ -1,4 +1,5 @@
 #include "tests/support/tcp_client.hpp"
+#include "tests/support/loopback.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -17,15 +18,6 @@
 #include <utility>
 
 namespace mixmatrix::test {
-namespace {
-sockaddr_in loopback(std::uint16_t port) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return a;
-}
-}  // namespace
 
 tcp_client::tcp_client(std::uint16_t port) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -154,11 +146,12 @@ bool can_bind(int type, std::uint16_t port) {
 
 std::uint16_t free_port() {
   static std::mutex mutex;
-  static std::uint16_t next = first_test_port + ::getpid() % (end_test_port - first_test_port);
+  static auto next =
+      static_cast<std::uint16_t>(first_test_port + ::getpid() % (end_test_port - first_test_port));
   const std::lock_guard lock(mutex);
   for (int tried = 0; tried < end_test_port - first_test_port; ++tried) {
     const std::uint16_t port = next;
-    next = next + 1 == end_test_port ? first_test_port : next + 1;
+    next = next + 1 == end_test_port ? first_test_port : static_cast<std::uint16_t>(next + 1);
     if (reserve(port) && can_bind(SOCK_STREAM, port) && can_bind(SOCK_DGRAM, port)) return port;
   }
   throw std::runtime_error("no free port between " + std::to_string(first_test_port) + " and " +

@@ -1,4 +1,5 @@
 #include "tests/support/udp_socket.hpp"
+#include "tests/support/loopback.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -9,15 +10,6 @@
 #include <stdexcept>
 
 namespace mixmatrix::test {
-namespace {
-sockaddr_in loopback(std::uint16_t port) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return a;
-}
-}  // namespace
 
 udp_socket::udp_socket(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) {
   if (fd_ < 0) throw std::runtime_error("udp socket");
