@@ -11,17 +11,7 @@ mixctl=$2
 a=mmA$$
 b=mmB$$
 work=$(mktemp -d /tmp/mixmatrix-two-hosts.XXXXXX)
-pids=()
-
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  ip netns del "$a" 2>/dev/null || true
-  ip netns del "$b" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/hosts.sh"
 
 fail() {
   echo "FAILED: $*"
@@ -32,26 +22,8 @@ fail() {
   exit 1
 }
 
-if ! ip netns add "$a" 2>/dev/null; then
-  echo "skipped: cannot create network namespaces here (needs root and iproute2)"
-  exit 77
-fi
-ip netns add "$b"
-for ns in "$a" "$b"; do ip -n "$ns" link set lo up; done
-
-# The link between the hosts, with their addresses and a route for multicast.
-link_up() {
-  ip link add "v$a" type veth peer name "v$b"
-  ip link set "v$a" netns "$a"
-  ip link set "v$b" netns "$b"
-  ip -n "$a" addr add 10.231.0.1/24 dev "v$a"
-  ip -n "$b" addr add 10.231.0.2/24 dev "v$b"
-  ip -n "$a" link set "v$a" up
-  ip -n "$b" link set "v$b" up
-  ip -n "$a" route add 224.0.0.0/4 dev "v$a"
-  ip -n "$b" route add 224.0.0.0/4 dev "v$b"
-}
-link_up
+hosts_up "$a" "$b"
+link_up "$a" "$b" 10.231.0
 
 # Starts mixmatrixd on host $1 (namespace $2) with --sap; its control port is 127.0.0.1:7700 there.
 start_server() {
@@ -118,7 +90,7 @@ echo "B: $show"
 # receives A's stream and announcements again.
 ip -n "$a" link del "v$a"
 sleep 1
-link_up
+link_up "$a" "$b" 10.231.0
 packets=$(on "$b" show x | grep -o ' packets=[0-9]*' | cut -d= -f2)
 for _ in $(seq 150); do
   now=$(on "$b" show x | grep -o ' packets=[0-9]*' | cut -d= -f2)
