@@ -277,7 +277,8 @@ result<sdp_stream> parse_sdp(std::string_view text) {
 }
 
 rtp_source source_of(const sdp_stream& s) {
-  return rtp_source{s.address, s.port, rtp_payload_format{s.encoding, s.rate, s.channels}};
+  return rtp_source{s.address, s.port, rtp_payload_format{s.encoding, s.rate, s.channels},
+                    s.media_clock_offset.value_or(0)};
 }
 
 }  // namespace mixmatrix::protocol

@@ -51,6 +51,7 @@ TEST_CASE("sdp: an AES67 description from a Dante-style sender, CRLF lines, sess
   CHECK(s.reference_clock == "ptp=IEEE1588-2008:00-1D-C1-FF-FE-12-34-56:0");
   CHECK(s.audio_media == 1);
   CHECK(format_rtp_source(source_of(s)) == "239.69.83.171:5004 format L24 48000 2");
+  CHECK(source_of(s).media_clock_offset == 963214424u);  // a receiver playing at timestamps takes it off
 }
 
 TEST_CASE("sdp: ffmpeg's description of payload type 10 has no ptime and a session-level c=") {
@@ -64,6 +65,7 @@ TEST_CASE("sdp: ffmpeg's description of payload type 10 has no ptime and a sessi
   CHECK(parsed.value().channels == 2);
   CHECK_FALSE(parsed.value().aes67);
   CHECK(format_rtp_source(source_of(parsed.value())) == "127.0.0.1:5002 format L16 44100 2");
+  CHECK(source_of(parsed.value()).media_clock_offset == 0);
 }
 
 TEST_CASE("sdp: the first audio medium we can receive is taken, past video and other codecs, and counted") {

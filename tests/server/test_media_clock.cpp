@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <deque>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,10 +29,12 @@ using clock_type = std::chrono::steady_clock;
 constexpr double rate = 48000;
 constexpr std::size_t frame_bytes = 4;  // what LISTEN gets: s16le stereo
 
-// Forwards every datagram from its own port to `to_port` `delay` after it came.
+// Forwards every datagram from its own port to `to_port` `delay` after it came, its RTP timestamp
+// `shift` frames later (as a sender whose SDP says a=mediaclk:direct=shift stamps it).
 class delaying_relay {
  public:
-  delaying_relay(std::uint16_t to_port, std::chrono::microseconds delay) : to_port_(to_port), delay_(delay) {
+  delaying_relay(std::uint16_t to_port, std::chrono::microseconds delay, std::uint32_t shift)
+      : to_port_(to_port), delay_(delay), shift_(shift) {
     thread_ = std::thread([this] { run(); });
   }
   ~delaying_relay() {
@@ -44,23 +47,35 @@ class delaying_relay {
   void run() {
     std::deque<std::pair<clock_type::time_point, std::string>> queue;
     while (!stop_) {
-      while (auto d = socket_.receive(0ms)) queue.emplace_back(clock_type::now() + delay_, std::move(*d));
+      while (auto d = socket_.receive(0ms))
+        queue.emplace_back(clock_type::now() + delay_, shifted(std::move(*d)));
       while (!queue.empty() && queue.front().first <= clock_type::now()) {
         socket_.send_to(to_port_, queue.front().second);
         queue.pop_front();
       }
       // Looks again within 200 us: a receive's own timeout is whole milliseconds.
       if (queue.empty()) {
-        if (auto d = socket_.receive(1ms)) queue.emplace_back(clock_type::now() + delay_, std::move(*d));
+        if (auto d = socket_.receive(1ms))
+          queue.emplace_back(clock_type::now() + delay_, shifted(std::move(*d)));
       } else {
         std::this_thread::sleep_until(std::min(queue.front().first, clock_type::now() + 200us));
       }
     }
   }
 
+  std::string shifted(std::string packet) const {
+    if (packet.size() < 12) return packet;
+    std::uint32_t t = 0;
+    for (int i = 4; i < 8; ++i) t = t << 8 | static_cast<std::uint8_t>(packet[static_cast<std::size_t>(i)]);
+    t += shift_;
+    for (int i = 7; i >= 4; --i, t >>= 8) packet[static_cast<std::size_t>(i)] = static_cast<char>(t & 0xff);
+    return packet;
+  }
+
   udp_socket socket_;
   std::uint16_t to_port_;
   std::chrono::microseconds delay_;
+  std::uint32_t shift_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
@@ -108,10 +123,10 @@ std::string impulse_train() {
   return pcm;
 }
 
-// Input `x` of `server` receives RTP on `port` at its timestamps plus 40 ms, alone in mix `hear`.
-void receive_at_timestamps(test_server& server, std::uint16_t port) {
-  const auto r = server.command("input add x rtp 127.0.0.1:" + std::to_string(port) +
-                                " format L24 48000 2 playout media 40");
+// Input `x` of `server` receives RTP as `how` says (rtp ADDR:PORT ..., sdp PATH) at its timestamps
+// plus 40 ms, alone in mix `hear`.
+void receive_at_timestamps(test_server& server, const std::string& how) {
+  const auto r = server.command("input add x " + how + " playout media 40");
   REQUIRE_MESSAGE(r.ok(), r.status);
   REQUIRE(server.command("mix add hear").ok());
   REQUIRE(server.command("route hear x").ok());
@@ -120,13 +135,23 @@ void receive_at_timestamps(test_server& server, std::uint16_t port) {
 
 TEST_CASE(
     "rtp: two servers play one AES67 stream at its timestamps plus the same offset, within 1.5 ms, one of "
-    "them 4 ms further away") {
+    "them 4 ms further away and told by SDP of a media clock offset") {
   const std::vector<std::string> at_48k{"--rate", "48000"};
   test_server a(at_48k), b(at_48k), c(at_48k);
   const auto to_b = free_port(), to_c = free_port();
-  delaying_relay relay(to_c, 4ms);
-  receive_at_timestamps(b, to_b);
-  receive_at_timestamps(c, to_c);
+  // C's copy also comes with its timestamps 25.7 s later, as its SDP says: played as they are,
+  // its audio would be due 25.7 s from now, not with B's.
+  constexpr std::uint32_t shift = 1234567;
+  delaying_relay relay(to_c, 4ms, shift);
+  const std::string sdp_path = temp_dir() + "/for_c.sdp";
+  std::ofstream(sdp_path)
+      << ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=for_c\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio " +
+          std::to_string(to_c) +
+          " RTP/AVP 97\r\na=rtpmap:97 L24/48000/2\r\na=ptime:1\r\na=ts-refclk:local\r\n"
+          "a=mediaclk:direct=" +
+          std::to_string(shift) + "\r\n");
+  receive_at_timestamps(b, "rtp 127.0.0.1:" + std::to_string(to_b) + " format L24 48000 2");
+  receive_at_timestamps(c, "sdp " + sdp_path);
   // A: impulses into two AES67 streams (L24 at 48 kHz: timestamps from the system clock), one to
   // B, one through the relay to C.
   REQUIRE(a.command("input add clicks").ok());

@@ -151,16 +151,18 @@ void rtp_receiver::take(std::span<const std::byte> datagram, std::size_t index) 
 }
 
 void rtp_receiver::note_due(std::uint32_t timestamp, std::uint32_t rate) {
-  // The media clock (a=mediaclk:direct=0) counts frames of the system clock since the epoch, modulo
-  // 2^32; read now against the monotonic clock the engine keeps time by. The frames just written
-  // end where `timestamp` begins (a converter's delay later, the same on every server).
+  // The media clock counts frames of the system clock since the epoch, modulo 2^32, and the
+  // stream's timestamps run its SDP's a=mediaclk:direct=N ahead of it; read now against the
+  // monotonic clock the engine keeps time by. The frames just written end where `timestamp` begins
+  // (a converter's delay later, the same on every server).
   using std::chrono::nanoseconds;
   const auto system_ns =
       duration_cast<nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   const auto steady_ns =
       duration_cast<nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
   const auto now = protocol::media_clock_timestamp(system_ns, rate);
-  const auto ahead = static_cast<std::int64_t>(static_cast<std::int32_t>(timestamp - now));  // frames
+  const auto ahead = static_cast<std::int64_t>(
+      static_cast<std::int32_t>(timestamp - source_.media_clock_offset - now));  // frames
   input_->note_due(steady_ns + ahead * 1'000'000'000 / rate);
 }
 
