@@ -139,11 +139,22 @@ std::vector<std::string> sdp_lines(const sdp_stream& s) {
       "a=ptime:" + ptime_text(s.ptime_ms),
   };
   if (s.aes67) {
-    lines.emplace_back("a=ts-refclk:local");
+    lines.emplace_back("a=ts-refclk:" +
+                       (s.reference_clock.empty() ? std::string("local") : s.reference_clock));
     lines.emplace_back("a=mediaclk:direct=0");
   }
   lines.emplace_back("a=recvonly");
   return lines;
+}
+
+bool valid_reference_clock(std::string_view clock) {
+  if (clock.empty() || clock.size() > 200 ||
+      !std::all_of(clock.begin(), clock.end(), [](char c) { return c > ' ' && c < 127; })) {
+    return false;
+  }
+  if (clock.starts_with("ptp=") || clock.starts_with("ntp=")) return clock.size() > 4;
+  return clock == "local" || clock == "gps" || clock == "gal" || clock == "glonass" || clock == "private" ||
+         clock.starts_with("private:");
 }
 
 result<sdp_stream> parse_sdp(std::string_view text) {

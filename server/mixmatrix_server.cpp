@@ -38,7 +38,7 @@ mixmatrix_server::mixmatrix_server(const server_options& options)
       pump_(io_, published_),
       sessions_(pump_, events_, options_),
       ports_(io_, options_.stream.address(), sessions_),
-      rtp_(io_, options_.engine.rate),
+      rtp_(io_, options_.engine.rate, options_.reference_clock),
       rtp_in_(io_, options_.engine.rate, events_),
       sap_(io_, {options_.sap, options_.sap_address, options_.sap_ttl}, rtp_, rtp_in_),
       workers_(worker_threads),

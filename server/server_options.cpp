@@ -5,6 +5,7 @@
 #include <fstream>
 #include <string_view>
 
+#include "protocol/sdp.hpp"
 #include "server/net/endpoint.hpp"
 
 namespace mixmatrix::server {
@@ -110,6 +111,17 @@ outcome ipv4_address(const arg& a, std::string& field) {
   return {};
 }
 
+outcome reference_clock(const arg& a, std::string& field) {
+  if (!protocol::valid_reference_clock(a.value)) {
+    return fail(
+        a.flag +
+        " takes an RFC 7273 clock source (local, ptp=..., ntp=..., gps, gal, glonass, private), not " +
+        a.value);
+  }
+  field = a.value;
+  return {};
+}
+
 outcome show(const std::string& message) {
   return parsed_options{std::nullopt, message, 0};
 }
@@ -176,6 +188,9 @@ constexpr option table[] = {
      [](server_options& o, const arg& a) { return ipv4_address(a, o.sap_address); }},
     {"--sap-ttl", "N", "multicast hops of SAP announcements (default 1)",
      [](server_options& o, const arg& a) { return number(a, 1, 255, o.sap_ttl); }},
+    {"--ts-refclk", "CLOCK",
+     "what the system clock follows, for AES67 SDP (default local; ptp=IEEE1588-2008:GMID:DOMAIN)",
+     [](server_options& o, const arg& a) { return reference_clock(a, o.reference_clock); }},
     {"--rt-priority", "N", "SCHED_FIFO priority of the engine thread, 0 for none (default 20)",
      [](server_options& o, const arg& a) { return number(a, 0, 99, o.rt_priority); }},
     {"--nice", "N", "nice level of the network and disk threads, -20 to 19 (default -10)",

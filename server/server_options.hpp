@@ -39,6 +39,7 @@ struct server_options {
   bool sap = false;                             ///< announce and listen (RFC 2974)
   std::string sap_address = "239.255.255.255";  ///< where announcements go
   std::uint32_t sap_ttl = 1;                    ///< their multicast hops
+  std::string reference_clock = "local";        ///< what the system clock follows, as a=ts-refclk names it
 };
 
 /// The outcome of reading the command line: options to run with, or text to print and an exit code.

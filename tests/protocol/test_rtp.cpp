@@ -179,4 +179,6 @@ TEST_CASE("the SDP of a sent stream names its address, payload and clock in RFC 
                                       "a=mediaclk:direct=0",
                                       "a=recvonly"};
   CHECK(lines == want);
+  s.reference_clock = "ptp=IEEE1588-2008:00-1D-C1-FF-FE-12-34-56:0";
+  CHECK(sdp_lines(s)[8] == "a=ts-refclk:ptp=IEEE1588-2008:00-1D-C1-FF-FE-12-34-56:0");
 }

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <fstream>
@@ -437,4 +438,14 @@ TEST_CASE("rtp: an input played at its timestamps says so in show, and a saved s
   REQUIRE(server.command("input remove aes").ok());
   REQUIRE(server.command("load " + dir + "/scene.mix").ok());
   CHECK(show_line(server, "aes").find(" playout=media offset_ms=3 ") != std::string::npos);
+}
+
+TEST_CASE("rtp: an AES67 stream's SDP names the clock --ts-refclk says the system clock follows") {
+  const std::string ptp = "ptp=IEEE1588-2008:00-1D-C1-FF-FE-12-34-56:0";
+  test_server server({"--rate", "48000", "--ts-refclk", ptp});
+  REQUIRE(server.command("mix add out rtp 127.0.0.1:" + port_text(free_port()) + " format L24 ptime 1").ok());
+  const auto sdp = server.command("sdp out");
+  REQUIRE(sdp.ok());
+  CHECK(std::find(sdp.data.begin(), sdp.data.end(), "a=ts-refclk:" + ptp) != sdp.data.end());
+  CHECK(std::find(sdp.data.begin(), sdp.data.end(), "a=mediaclk:direct=0") != sdp.data.end());
 }

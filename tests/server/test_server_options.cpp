@@ -82,9 +82,9 @@ const std::vector<numeric_flag> numeric_flags{
     {"--sap-ttl", 1, 255, [](const server_options& o) { return static_cast<std::size_t>(o.sap_ttl); }},
 };
 
-const std::vector<std::string> other_valued_flags{"--control",   "--stream", "--load",
-                                                  "--state",     "--nice",   "--password-file",
-                                                  "--log-level", "--http",   "--sap-address"};
+const std::vector<std::string> other_valued_flags{
+    "--control",       "--stream",    "--load", "--state",       "--nice",
+    "--password-file", "--log-level", "--http", "--sap-address", "--ts-refclk"};
 const std::vector<std::string> switches{"--demo", "--insecure", "--sap", "--help", "--version"};
 
 std::string range_error(const std::string& flag, std::size_t low, std::size_t high,
@@ -178,6 +178,19 @@ TEST_CASE("options: text flags and switches") {
     CHECK(refused({flag}) == "mixmatrixd: " + flag + " needs a value");
   }
   CHECK(refused({"--demo", "x"}) == "mixmatrixd: unexpected argument 'x' (try --help)");
+}
+
+TEST_CASE("options: --ts-refclk takes an RFC 7273 clock source, nothing that could break an SDP line") {
+  CHECK(accepted({}).reference_clock == "local");
+  const std::string ptp = "ptp=IEEE1588-2008:00-1D-C1-FF-FE-12-34-56:0";
+  CHECK(accepted({"--ts-refclk", ptp}).reference_clock == ptp);
+  CHECK(accepted({"--ts-refclk", "ntp=192.0.2.1"}).reference_clock == "ntp=192.0.2.1");
+  CHECK(accepted({"--ts-refclk", "gps"}).reference_clock == "gps");
+  for (const std::string bad : {"", "ptp=", "atomic", "local ", "ptp=a b", "local\r\na=x:y"}) {
+    CAPTURE(bad);
+    CHECK(
+        refused({"--ts-refclk", bad}).starts_with("mixmatrixd: --ts-refclk takes an RFC 7273 clock source"));
+  }
 }
 
 TEST_CASE("options: endpoints take IPv4 and bracketed IPv6 and localhost") {

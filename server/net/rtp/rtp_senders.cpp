@@ -10,7 +10,8 @@ constexpr std::size_t max_payload_bytes = 1500 - 40 - 8 - protocol::rtp_header_b
 
 }  // namespace
 
-rtp_senders::rtp_senders(asio::io_context& io, std::uint32_t rate) : io_(io), rate_(rate) {}
+rtp_senders::rtp_senders(asio::io_context& io, std::uint32_t rate, std::string reference_clock)
+    : io_(io), rate_(rate), reference_clock_(std::move(reference_clock)) {}
 
 rtp_senders::~rtp_senders() { stop_all(); }
 
@@ -58,13 +59,19 @@ std::string rtp_senders::scene_words(const std::string& name) const {
 std::optional<protocol::sdp_stream> rtp_senders::sdp_of(const std::string& name) const {
   const auto it = senders_.find(name);
   if (it == senders_.end()) return std::nullopt;
-  return it->second->description();
+  return description_of(*it->second);
 }
 
 std::map<std::string, protocol::sdp_stream> rtp_senders::descriptions() const {
   std::map<std::string, protocol::sdp_stream> all;
-  for (const auto& [name, sender] : senders_) all.emplace(name, sender->description());
+  for (const auto& [name, sender] : senders_) all.emplace(name, description_of(*sender));
   return all;
+}
+
+protocol::sdp_stream rtp_senders::description_of(const rtp_sender& sender) const {
+  auto s = sender.description();
+  s.reference_clock = reference_clock_;
+  return s;
 }
 
 void rtp_senders::on_channel_removed(const mixer::channel& ch) {

@@ -14,8 +14,8 @@ namespace mixmatrix::server {
 /// the scene. Network thread only.
 class rtp_senders : public channel_rtp {
  public:
-  /// Senders on `io`, at the engine's `rate`.
-  rtp_senders(asio::io_context& io, std::uint32_t rate);
+  /// Senders on `io`, at the engine's `rate`, their AES67 descriptions naming `reference_clock`.
+  rtp_senders(asio::io_context& io, std::uint32_t rate, std::string reference_clock);
   ~rtp_senders() override;
 
   std::optional<protocol::failure> send(std::shared_ptr<mixer::channel> ch,
@@ -31,8 +31,11 @@ class rtp_senders : public channel_rtp {
   void stop_all();
 
  private:
+  protocol::sdp_stream description_of(const rtp_sender& sender) const;
+
   asio::io_context& io_;
   std::uint32_t rate_;
+  std::string reference_clock_;  // what the system clock follows (a=ts-refclk)
   std::map<std::string, std::shared_ptr<rtp_sender>> senders_;
 };
 

@@ -173,7 +173,7 @@ core_rig::core_rig(rig_setup setup)
       options(options_for(setup, dir)),
       engine(options.engine),
       clock(engine),
-      rtp(io, options.engine.rate),
+      rtp(io, options.engine.rate, options.reference_clock),
       rtp_in(io, options.engine.rate, events),
       sap(io, {}, rtp, rtp_in),
       audio(io),
