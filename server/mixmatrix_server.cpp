@@ -125,6 +125,7 @@ bool mixmatrix_server::build_scene() {
 }
 
 void mixmatrix_server::shutdown() {
+  stopping_ = true;
   control_.stop();
   stream_.stop();
   if (web_) web_->stop();
@@ -144,8 +145,10 @@ void mixmatrix_server::do_housekeeping() {
   const auto now = std::chrono::steady_clock::now();
   housekeeping_due_ = std::max(housekeeping_due_ + std::chrono::milliseconds(100), now - std::chrono::seconds(1));
   housekeeping_.expires_at(housekeeping_due_);
+  // Not on the error code alone: a wait that expired just before shutdown() cancelled it is
+  // already queued with success, and arming it again would keep io_.run() from ever returning.
   housekeeping_.async_wait([this](const error_code& ec) {
-    if (!ec) do_housekeeping();
+    if (!ec && !stopping_) do_housekeeping();
   });
 }
 

@@ -66,6 +66,7 @@ class mixmatrix_server {
   asio::signal_set signals_;
   asio::steady_timer housekeeping_;
   std::chrono::steady_clock::time_point housekeeping_due_ = std::chrono::steady_clock::now();
+  bool stopping_ = false;  // shutdown() ran: no timer is armed again
 };
 
 }  // namespace mixmatrix::server
