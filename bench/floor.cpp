@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -83,6 +84,16 @@ int main(int argc, char** argv) {
       usage();
   }
   if (type == 0 || base <= 0 || count <= 0 || base + count > 65536) usage();
+  // As mixmatrixd does: N streams take N descriptors (and N listening ones for TCP).
+  rlimit limit{};
+  ::getrlimit(RLIMIT_NOFILE, &limit);
+  limit.rlim_cur = limit.rlim_max;
+  ::setrlimit(RLIMIT_NOFILE, &limit);
+  if (static_cast<rlim_t>(2 * count + 16) > limit.rlim_cur) {
+    std::fprintf(stderr, "floor: %ld streams need %ld descriptors; the limit is %llu\n", count,
+                 2 * count + 16, static_cast<unsigned long long>(limit.rlim_cur));
+    return 1;
+  }
   struct sigaction on_signal {};
   on_signal.sa_handler = request_stop;  // no SA_RESTART: epoll_wait returns at once
   ::sigaction(SIGINT, &on_signal, nullptr);
@@ -109,7 +120,7 @@ int main(int argc, char** argv) {
   }
   std::vector<char> inbox(1 << 16);
   std::array<epoll_event, 256> events{};
-  std::uint64_t bytes = 0, reads = 0, datagrams = 0, connections = 0;
+  std::uint64_t bytes = 0, reads = 0, datagrams = 0, connections = 0, refused = 0;
   while (!stop_requested) {
     const int n = ::epoll_wait(epoll, events.data(), static_cast<int>(events.size()), 100);
     for (int e = 0; e < n; ++e) {
@@ -120,6 +131,8 @@ int main(int argc, char** argv) {
         if (connection >= 0) {
           watch(epoll, connection, static_cast<std::uint64_t>(connection));
           ++connections;
+        } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
+          ++refused;  // out of descriptors, say: printed, as it would make the floor spin
         }
       } else if (type == SOCK_DGRAM) {
         for (;;) {
@@ -142,9 +155,10 @@ int main(int argc, char** argv) {
       }
     }
   }
-  std::printf("floor=%s count=%ld connections=%llu reads=%llu datagrams=%llu bytes=%llu\n",
-              type == SOCK_STREAM ? "tcp" : "udp", count, static_cast<unsigned long long>(connections),
-              static_cast<unsigned long long>(reads), static_cast<unsigned long long>(datagrams),
-              static_cast<unsigned long long>(bytes));
+  std::printf(
+      "floor=%s count=%ld connections=%llu accept_failures=%llu reads=%llu datagrams=%llu bytes=%llu\n",
+      type == SOCK_STREAM ? "tcp" : "udp", count, static_cast<unsigned long long>(connections),
+      static_cast<unsigned long long>(refused), static_cast<unsigned long long>(reads),
+      static_cast<unsigned long long>(datagrams), static_cast<unsigned long long>(bytes));
   return 0;
 }

@@ -178,19 +178,21 @@ class rtp_batch {
     ::setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes);
   }
 
-  /// The next packet's bytes for `to` (header and payload to be written), flushing a full batch first.
-  std::span<char> next(const sockaddr_in& to) {
+  // The next packet's bytes for `to`, of `frames` (at most a chunk's), header and payload to be
+  // written; a full batch is sent first.
+  std::span<char> next(const sockaddr_in& to, std::size_t frames) {
     if (count_ == capacity) flush();
-    iov_[count_] = {space_.data() + count_ * packet_bytes_, packet_bytes_};
+    const std::size_t bytes = header_bytes + frames * 4;
+    iov_[count_] = {space_.data() + count_ * packet_bytes_, bytes};
     messages_[count_] = {};
     messages_[count_].msg_hdr.msg_iov = &iov_[count_];
     messages_[count_].msg_hdr.msg_iovlen = 1;
     messages_[count_].msg_hdr.msg_name = const_cast<sockaddr_in*>(&to);
     messages_[count_].msg_hdr.msg_namelen = sizeof to;
-    return {space_.data() + count_++ * packet_bytes_, packet_bytes_};
+    return {space_.data() + count_++ * packet_bytes_, bytes};
   }
 
-  /// Sends what is gathered; a datagram the kernel would not take is dropped and counted.
+  // Sends what is gathered; a datagram the kernel would not take is dropped and counted.
   void flush() {
     std::size_t at = 0;
     while (at < count_) {
@@ -207,8 +209,8 @@ class rtp_batch {
     count_ = 0;
   }
 
-  std::uint64_t dropped = 0;
-  std::uint64_t calls = 0;
+  std::uint64_t dropped = 0;  // datagrams the kernel refused
+  std::uint64_t calls = 0;    // sendmmsg calls that sent some
 
  private:
   std::size_t packet_bytes_;
@@ -316,6 +318,7 @@ int main(int argc, char** argv) {
   if ((sender_count > 0 && !have_send) || (listener_count > 0 && !have_listen)) usage("where to?");
   if (impulse_ms % chunk_ms != 0) usage("--impulse-ms must be a multiple of --chunk-ms");
   if (mix_of > 0 && sender_count < mix_of * listener_count) usage("--mix-of K needs K senders per listener");
+  if (rtp && churn_ms > 0) usage("--churn-ms churns connections; --rtp has none");
   std::FILE* breaks_file = nullptr;
   if (!breaks_path.empty()) {
     breaks_file = std::fopen(breaks_path.c_str(), "w");
@@ -521,19 +524,25 @@ int main(int argc, char** argv) {
     }
   };
 
-  // Sender `s`'s RTP packets up to its due frame, into the tick's batch (--rtp).
+  // Sender `s`'s RTP packets up to its due frame, into the tick's batch (--rtp): what is due, as
+  // TCP's sends take it (44 or 45 frames a millisecond at 44.1 kHz), at most a chunk a packet, and
+  // cut before an impulse so that it starts a packet (its time is when that packet left).
   rtp_batch datagrams(chunk_frames);
   const auto pump_rtp = [&](sender& s, clock_type::time_point now) {
-    while (s.sent_bytes / 4 + chunk_frames <= s.due) {
+    while (s.sent_bytes / 4 < s.due) {
       const std::uint64_t first = s.sent_bytes / 4;
-      const auto packet = datagrams.next(s.rtp_to);
+      std::uint64_t frames = std::min<std::uint64_t>(s.due - first, chunk_frames);
+      if (s.impulses && first % impulse_frames != 0) {
+        frames = std::min(frames, impulse_frames - first % impulse_frames);
+      }
+      const auto packet = datagrams.next(s.rtp_to, frames);
       packet[0] = static_cast<char>(0x80);
       packet[1] = static_cast<char>(first == 0 ? 0x80 | 10 : 10);  // the marker on the first
       put_be16(&packet[2], s.rtp_sequence++);
       put_be32(&packet[4], static_cast<std::uint32_t>(first));
       put_be32(&packet[8], static_cast<std::uint32_t>(0x6d780000 + (&s - senders.data())));
       char* payload = packet.data() + rtp_batch::header_bytes;
-      for (std::uint64_t f = first; f < first + chunk_frames; ++f, payload += 4) {
+      for (std::uint64_t f = first; f < first + frames; ++f, payload += 4) {
         std::int16_t left = s.tone[2 * (f % rate)];
         if (s.impulses && f % impulse_frames == 0) {
           left = impulse;
@@ -542,7 +551,7 @@ int main(int argc, char** argv) {
         put_be16(payload, static_cast<std::uint16_t>(left));
         put_be16(payload + 2, static_cast<std::uint16_t>(left));
       }
-      s.sent_bytes += chunk_frames * 4;
+      s.sent_bytes += frames * 4;
     }
   };
 

@@ -138,6 +138,8 @@ class input_channel : public channel {
   std::atomic<std::size_t> packet_frames_{0};  // the longest of them
   std::atomic<std::size_t> spread_frames_{0};  // of their lateness
   std::atomic<std::size_t> margin_bytes_{0};   // for a start whose jitter is not known yet
+  static constexpr std::int64_t no_epoch = std::numeric_limits<std::int64_t>::min();
+  std::atomic<std::int64_t> media_epoch_ns_{no_epoch};  // when the ring's frame 0 is due (monotonic)
   alignas(64) std::unique_ptr<byte_ring> ring_;
   std::vector<std::int16_t> scratch_;  // what is read, with the frames skipped with it
   std::vector<std::int16_t> staging_;  // what the resampler is given
@@ -158,8 +160,6 @@ class input_channel : public channel {
   double ratio_ = 1.0;                    // for this block: the loop's, and a trim's
   std::size_t window_blocks_ = 0;
   std::optional<std::uint32_t> media_offset_ms_;  // playing at timestamps plus this
-  static constexpr std::int64_t no_epoch = std::numeric_limits<std::int64_t>::min();
-  std::atomic<std::int64_t> media_epoch_ns_{no_epoch};  // when the ring's frame 0 is due (monotonic)
   double lateness_ = 0.0;      // of this block's first frame against when it is due, frames (NaN: unknown)
   double lateness_sum_ = 0.0;  // over the window
   std::size_t window_seen_ = 0;           // blocks of the current window

@@ -153,6 +153,7 @@ bool valid_reference_clock(std::string_view clock) {
     return false;
   }
   if (clock.starts_with("ptp=") || clock.starts_with("ntp=")) return clock.size() > 4;
+  if (clock.starts_with("localmac=")) return clock.size() > 9;
   return clock == "local" || clock == "gps" || clock == "gal" || clock == "glonass" || clock == "private" ||
          clock.starts_with("private:");
 }

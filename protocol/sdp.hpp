@@ -33,8 +33,8 @@ struct sdp_stream {
 
 /// The description's lines, in the order RFC 4566 wants them, without line ends.
 std::vector<std::string> sdp_lines(const sdp_stream& s);
-/// Whether `clock` may follow a=ts-refclk: (RFC 7273's clock sources: local, ntp=..., ptp=...,
-/// gps, gal, glonass, private), printable and without spaces, at most 200 characters.
+/// Whether `clock` may follow a=ts-refclk: (RFC 7273's sources: local, localmac=, ntp=, ptp=, gps,
+/// gal, glonass, private), printable and without spaces, at most 200 characters.
 bool valid_reference_clock(std::string_view clock);
 
 /// Reads a description (LF or CRLF lines) for its first audio medium we can receive: RTP/AVP with

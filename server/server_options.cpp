@@ -113,10 +113,10 @@ outcome ipv4_address(const arg& a, std::string& field) {
 
 outcome reference_clock(const arg& a, std::string& field) {
   if (!protocol::valid_reference_clock(a.value)) {
-    return fail(
-        a.flag +
-        " takes an RFC 7273 clock source (local, ptp=..., ntp=..., gps, gal, glonass, private), not " +
-        a.value);
+    return fail(a.flag +
+                " takes an RFC 7273 clock source (local, localmac=..., ptp=..., ntp=..., gps, gal, glonass, "
+                "private), not " +
+                a.value);
   }
   field = a.value;
   return {};

@@ -199,7 +199,7 @@ on mix add mm-tone rtp 239.232.0.2:5004 format L24 >/dev/null
 on route mm-tone t >/dev/null
 within 50 has_port -o mm-tone:output_FR || fail "PipeWire did not make a stream of M's announcement"
 echo "PipeWire made a node of M's mm-tone: $(pw pw-link -o | grep '^mm-tone:' | paste -sd ' ')"
-ip netns exec "$p" timeout -s INT 4 pw-cat --record --rate 48000 --channels 2 --format s16 \
+ip netns exec "$p" timeout -s INT 6 pw-cat --record --rate 48000 --channels 2 --format s16 \
   -P "{ node.name = rec $ports }" "$work/rec.wav" >>"$work/pw-cat.log" 2>&1 &
 rec=$!
 pids+=("$rec")

@@ -186,6 +186,8 @@ TEST_CASE("options: --ts-refclk takes an RFC 7273 clock source, nothing that cou
   CHECK(accepted({"--ts-refclk", ptp}).reference_clock == ptp);
   CHECK(accepted({"--ts-refclk", "ntp=192.0.2.1"}).reference_clock == "ntp=192.0.2.1");
   CHECK(accepted({"--ts-refclk", "gps"}).reference_clock == "gps");
+  CHECK(accepted({"--ts-refclk", "localmac=7C-E9-D3-1B-9A-AF"}).reference_clock ==
+        "localmac=7C-E9-D3-1B-9A-AF");
   for (const std::string bad : {"", "ptp=", "atomic", "local ", "ptp=a b", "local\r\na=x:y"}) {
     CAPTURE(bad);
     CHECK(

@@ -118,19 +118,29 @@ namespace {
 // taken by another test's client in the moment before our server binds it.
 constexpr std::uint16_t first_test_port = 20000, end_test_port = 32000;
 
-// Holds `port` for this process until it exits (flock on a file per port): parallel test
-// processes never hand out the same one.
-bool reserve(std::uint16_t port) {
-  static const bool made = ::mkdir("/tmp/mixmatrix-test-ports", 0777) == 0 || errno == EEXIST;
-  if (!made) return true;  // no lock directory: the bind probe alone decides
-  const std::string path = "/tmp/mixmatrix-test-ports/" + std::to_string(port);
-  const int fd = ::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0666);
-  if (fd < 0) return false;
+constexpr const char* lock_dir = "/tmp/mixmatrix-test-ports";
+constexpr int held_elsewhere = -1, no_lock = -2;
+
+// Holds `port` for this process until it exits (flock on a file per port, in a directory every
+// user may write, as /tmp is): parallel test processes never hand out the same one. Returns the
+// lock's descriptor, held_elsewhere, or no_lock where none can be had (the bind probe decides).
+int reserve(std::uint16_t port) {
+  static const bool made = [] {
+    if (::mkdir(lock_dir, 01777) != 0 && errno != EEXIST) return false;
+    ::chmod(lock_dir, 01777);  // mkdir's mode went through the umask; only its owner can mend it
+    return true;
+  }();
+  if (!made) return no_lock;
+  const std::string path = std::string(lock_dir) + "/" + std::to_string(port);
+  // Read-only: a lock needs no more, and another user's file (mode 0644 by their umask) opens so.
+  const int fd = ::open(path.c_str(), O_CREAT | O_RDONLY | O_CLOEXEC, 0666);
+  if (fd < 0) return no_lock;
+  ::fchmod(fd, 0666);
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
-    return false;
+    return held_elsewhere;
   }
-  return true;  // the descriptor stays open, and the lock held, for the process's life
+  return fd;
 }
 
 bool can_bind(int type, std::uint16_t port) {
@@ -152,7 +162,10 @@ std::uint16_t free_port() {
   for (int tried = 0; tried < end_test_port - first_test_port; ++tried) {
     const std::uint16_t port = next;
     next = next + 1 == end_test_port ? first_test_port : static_cast<std::uint16_t>(next + 1);
-    if (reserve(port) && can_bind(SOCK_STREAM, port) && can_bind(SOCK_DGRAM, port)) return port;
+    const int held = reserve(port);
+    if (held == held_elsewhere) continue;
+    if (can_bind(SOCK_STREAM, port) && can_bind(SOCK_DGRAM, port)) return port;  // the lock stays held
+    if (held >= 0) ::close(held);
   }
   throw std::runtime_error("no free port between " + std::to_string(first_test_port) + " and " +
                            std::to_string(end_test_port));
