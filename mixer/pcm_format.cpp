@@ -77,8 +77,7 @@ std::int16_t sample_f32(const std::byte* p, dither_state& d) {
 std::int16_t sample_s16be(const std::byte* p, dither_state&) {
   std::uint16_t v;
   std::memcpy(&v, p, sizeof v);
-  if constexpr (std::endian::native == std::endian::little) v = static_cast<std::uint16_t>(v << 8 | v >> 8);
-  return static_cast<std::int16_t>(v);
+  return static_cast<std::int16_t>(v << 8 | v >> 8);
 }
 std::int16_t sample_s24be(const std::byte* p, dither_state& d) {
   const auto u = static_cast<std::uint32_t>(p[0]) << 24 | static_cast<std::uint32_t>(p[1]) << 16 |

@@ -99,8 +99,7 @@ struct rtp_source {
   std::string address;  ///< numeric: a local address, 0.0.0.0 or :: for any, or a group to join
   std::uint16_t port = 0;
   std::optional<rtp_payload_format> format;  ///< none: told by the static payload type, 10 or 11
-  std::uint32_t media_clock_offset =
-      0;  ///< a=mediaclk:direct=N: timestamps N frames ahead of the media clock
+  std::uint32_t media_clock_offset = 0;      ///< a=mediaclk:direct=N: timestamps N frames ahead
   bool operator==(const rtp_source&) const = default;
 };
 

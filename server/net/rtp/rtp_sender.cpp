@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <utility>
 
 #include "server/log.hpp"
 
@@ -31,14 +32,15 @@ udp::socket connected_socket(asio::io_context& io, const protocol::rtp_target& t
 
 }  // namespace
 
-rtp_sender::rtp_sender(asio::io_context& io, std::shared_ptr<mixer::channel> ch, const protocol::rtp_target& target,
-                       std::uint32_t rate)
+rtp_sender::rtp_sender(asio::io_context& io, std::shared_ptr<mixer::channel> ch,
+                       const protocol::rtp_target& target, std::uint32_t rate, std::string reference_clock)
     : timer_(io),
       socket_(connected_socket(io, target)),
       channel_(std::move(ch)),
       cursor_(channel_->output()),
       target_(target),
       rate_(rate),
+      reference_clock_(std::move(reference_clock)),
       packet_frames_(static_cast<std::size_t>(std::lround(rate * protocol::ptime_of(target, rate) / 1000.0))),
       interval_(static_cast<double>(packet_frames_) / rate),
       block_(channel_->output().block_samples()),
@@ -83,6 +85,7 @@ protocol::sdp_stream rtp_sender::description() const {
   s.channels = 2;
   s.ptime_ms = protocol::ptime_of(target_, rate_);
   s.aes67 = protocol::aes67_profile(target_, rate_);
+  s.reference_clock = reference_clock_;
   return s;
 }
 

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "mixer/block_cursor.hpp"
@@ -22,10 +23,10 @@ namespace mixmatrix::server {
 /// its SDP says), the marker bit on the first packet. Network thread only.
 class rtp_sender : public std::enable_shared_from_this<rtp_sender> {
  public:
-  /// Sends `ch` at `rate` frames a second as `target` says; throws boost::system::system_error
-  /// when the socket cannot be made.
+  /// Sends `ch` at `rate` frames a second as `target` says, its description naming
+  /// `reference_clock` (a=ts-refclk); throws boost::system::system_error when the socket cannot be made.
   rtp_sender(asio::io_context& io, std::shared_ptr<mixer::channel> ch, const protocol::rtp_target& target,
-             std::uint32_t rate);
+             std::uint32_t rate, std::string reference_clock);
 
   /// Starts sending.
   void start();
@@ -52,6 +53,7 @@ class rtp_sender : public std::enable_shared_from_this<rtp_sender> {
   mixer::block_cursor cursor_;
   protocol::rtp_target target_;
   std::uint32_t rate_;
+  std::string reference_clock_;  // what the system clock follows (a=ts-refclk)
   std::size_t packet_frames_;
   std::chrono::duration<double> interval_;  // of one packet's frames
   std::vector<std::int16_t> block_;

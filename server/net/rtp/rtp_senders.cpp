@@ -28,7 +28,7 @@ std::optional<protocol::failure> rtp_senders::send(std::shared_ptr<mixer::channe
   }
   try {
     const std::string name = ch->name();
-    auto sender = std::make_shared<rtp_sender>(io_, std::move(ch), target, rate_);
+    auto sender = std::make_shared<rtp_sender>(io_, std::move(ch), target, rate_, reference_clock_);
     sender->start();
     senders_[name] = std::move(sender);
   } catch (const boost::system::system_error& e) {
@@ -59,19 +59,13 @@ std::string rtp_senders::scene_words(const std::string& name) const {
 std::optional<protocol::sdp_stream> rtp_senders::sdp_of(const std::string& name) const {
   const auto it = senders_.find(name);
   if (it == senders_.end()) return std::nullopt;
-  return description_of(*it->second);
+  return it->second->description();
 }
 
 std::map<std::string, protocol::sdp_stream> rtp_senders::descriptions() const {
   std::map<std::string, protocol::sdp_stream> all;
-  for (const auto& [name, sender] : senders_) all.emplace(name, description_of(*sender));
+  for (const auto& [name, sender] : senders_) all.emplace(name, sender->description());
   return all;
-}
-
-protocol::sdp_stream rtp_senders::description_of(const rtp_sender& sender) const {
-  auto s = sender.description();
-  s.reference_clock = reference_clock_;
-  return s;
 }
 
 void rtp_senders::on_channel_removed(const mixer::channel& ch) {

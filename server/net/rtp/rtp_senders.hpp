@@ -31,8 +31,6 @@ class rtp_senders : public channel_rtp {
   void stop_all();
 
  private:
-  protocol::sdp_stream description_of(const rtp_sender& sender) const;
-
   asio::io_context& io_;
   std::uint32_t rate_;
   std::string reference_clock_;  // what the system clock follows (a=ts-refclk)
