@@ -9,6 +9,7 @@
 
 #include "tests/support/audio_analysis.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/paced_sender.hpp"
 #include "tests/support/sanitizers.hpp"
 #include "tests/support/tcp_client.hpp"
 #include "tests/support/test_server.hpp"
@@ -280,6 +281,29 @@ TEST_CASE("rtp: hostile datagrams are counted as bad and dropped, and the stream
     CHECK(worst_sine_break(heard, tone_hz) < 50);
   }
   CHECK(server.command("ping").ok());
+}
+
+TEST_CASE("rtp: packets for an input that a TCP sender holds are counted busy and dropped, until it leaves") {
+  const auto port = free_port();
+  test_server server;
+  receive_into_heard(server, port);
+  {
+    paced_sender holder(server.stream_port, sine_pcm(440, 0.25, 1.0), "SEND back\n");
+    REQUIRE(server.wait_live("back"));
+    send_tone(server, port);
+    std::this_thread::sleep_for(1s);
+    const auto show = show_line(server, "back");
+    MESSAGE(show);
+    CHECK(show_field(show, "busy") > 20);  // 5 ms packets for a second
+    CHECK(show_field(show, "packets") == 0);
+  }
+  // The TCP sender gone, the RTP stream takes the input.
+  bool taken = false;
+  for (int i = 0; i < 100 && !taken; ++i) {
+    std::this_thread::sleep_for(100ms);
+    taken = show_field(show_line(server, "back"), "packets") > 0;
+  }
+  CHECK(taken);
 }
 
 TEST_CASE("rtp: an address in use, or not of this host, is refused with the reason") {

@@ -80,7 +80,7 @@ std::string rtp_receiver::words(bool detailed) const {
   const auto& c = reorder_.counts();
   return words + " ssrc=" + n(reorder_.ssrc()) + " packets=" + n(c.packets) + " lost=" + n(c.lost) +
          " late=" + n(c.late) + " reordered=" + n(c.reordered) + " duplicates=" + n(c.duplicates) +
-         " bad=" + n(bad_);
+         " bad=" + n(bad_) + " busy=" + n(busy_);
 }
 
 void rtp_receiver::wait() {
@@ -121,6 +121,10 @@ void rtp_receiver::take(std::span<const std::byte> datagram, std::size_t index) 
   const std::size_t frames = packet.value().payload.size() / frame_bytes;
   if (frames == 0 || frames > max_packet_frames || packet.value().payload.size() % frame_bytes != 0) {
     ++bad_;
+    return;
+  }
+  if (!live_ && input_->has_sender()) {  // a TCP sender holds it: a ring has one writer
+    ++busy_;
     return;
   }
   if (!format_) {

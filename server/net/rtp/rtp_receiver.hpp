@@ -75,6 +75,7 @@ class rtp_receiver : public std::enable_shared_from_this<rtp_receiver> {
   std::vector<std::int16_t> released_;  // what the reorder stage lets go
   std::string sender_;
   std::uint64_t bad_ = 0;
+  std::uint64_t busy_ = 0;  // packets dropped while another sender held the input
   std::chrono::steady_clock::time_point last_packet_{};
   std::chrono::steady_clock::time_point last_join_ = std::chrono::steady_clock::now();
   bool live_ = false;
